@@ -1,0 +1,3 @@
+from cso_tui.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""Dialect-specific DDL the ORM cannot express: search indexes and the append-only audit log.
+
+Kept as versioned functions so that a migration calls the DDL of its own time.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+
+class SearchIndexV1:
+    """FTS5 (words + trigram) on SQLite; tsvector + pg_trgm on PostgreSQL."""
+
+    SQLITE_TRIGGERS = {
+        "consumer_search_ai": """
+            CREATE TRIGGER consumer_search_ai AFTER INSERT ON consumer BEGIN
+              INSERT INTO consumer_fts(rowid, name, service_address)
+                VALUES (new.id, new.name, new.service_address);
+              INSERT INTO consumer_trgm(rowid, name, service_address)
+                VALUES (new.id, new.name, new.service_address);
+            END""",
+        "consumer_search_ad": """
+            CREATE TRIGGER consumer_search_ad AFTER DELETE ON consumer BEGIN
+              INSERT INTO consumer_fts(consumer_fts, rowid, name, service_address)
+                VALUES ('delete', old.id, old.name, old.service_address);
+              INSERT INTO consumer_trgm(consumer_trgm, rowid, name, service_address)
+                VALUES ('delete', old.id, old.name, old.service_address);
+            END""",
+        "consumer_search_au": """
+            CREATE TRIGGER consumer_search_au AFTER UPDATE OF name, service_address ON consumer
+            BEGIN
+              INSERT INTO consumer_fts(consumer_fts, rowid, name, service_address)
+                VALUES ('delete', old.id, old.name, old.service_address);
+              INSERT INTO consumer_trgm(consumer_trgm, rowid, name, service_address)
+                VALUES ('delete', old.id, old.name, old.service_address);
+              INSERT INTO consumer_fts(rowid, name, service_address)
+                VALUES (new.id, new.name, new.service_address);
+              INSERT INTO consumer_trgm(rowid, name, service_address)
+                VALUES (new.id, new.name, new.service_address);
+            END""",
+    }
+
+    PG_INDEXES = {
+        "ix_consumer_search_tsv": "CREATE INDEX ix_consumer_search_tsv ON consumer USING gin "
+        "(search_tsv)",
+        "ix_consumer_search_trgm": "CREATE INDEX ix_consumer_search_trgm ON consumer USING gin "
+        "((lower(name || ' ' || service_address)) gin_trgm_ops)",
+    }
+
+    def create(self, conn: Connection) -> None:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                "CREATE VIRTUAL TABLE consumer_fts USING fts5(name, service_address, "
+                "content='consumer', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+            )
+            conn.exec_driver_sql(
+                "CREATE VIRTUAL TABLE consumer_trgm USING fts5(name, service_address, "
+                "content='consumer', content_rowid='id', tokenize='trigram', detail='none')"
+            )
+            self.create_sqlite_triggers(conn)
+            self.rebuild(conn)
+        else:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            conn.exec_driver_sql(
+                "ALTER TABLE consumer ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS ("
+                "setweight(to_tsvector('simple', coalesce(name, '')), 'A') || "
+                "setweight(to_tsvector('simple', coalesce(service_address, '')), 'B')) STORED"
+            )
+            self.create_pg_indexes(conn)
+
+    def create_sqlite_triggers(self, conn: Connection) -> None:
+        for ddl in self.SQLITE_TRIGGERS.values():
+            conn.exec_driver_sql(ddl)
+
+    def drop_sqlite_triggers(self, conn: Connection) -> None:
+        for name in self.SQLITE_TRIGGERS:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+    def create_pg_indexes(self, conn: Connection) -> None:
+        for ddl in self.PG_INDEXES.values():
+            conn.exec_driver_sql(ddl)
+
+    def drop_pg_indexes(self, conn: Connection) -> None:
+        for name in self.PG_INDEXES:
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+    def rebuild(self, conn: Connection) -> None:
+        """Re-read every consumer into the SQLite search tables (after a bulk load)."""
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("INSERT INTO consumer_fts(consumer_fts) VALUES ('rebuild')")
+            conn.exec_driver_sql("INSERT INTO consumer_trgm(consumer_trgm) VALUES ('rebuild')")
+
+    def drop(self, conn: Connection) -> None:
+        if conn.dialect.name == "sqlite":
+            self.drop_sqlite_triggers(conn)
+            conn.exec_driver_sql("DROP TABLE IF EXISTS consumer_fts")
+            conn.exec_driver_sql("DROP TABLE IF EXISTS consumer_trgm")
+        else:
+            self.drop_pg_indexes(conn)
+            conn.exec_driver_sql("ALTER TABLE consumer DROP COLUMN IF EXISTS search_tsv")
+
+
+search_index = SearchIndexV1()
+
+
+def append_only_audit(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for op in ("UPDATE", "DELETE"):
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER audit_event_no_{op.lower()} BEFORE {op} ON audit_event "
+                "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
+            )
+    else:
+        conn.exec_driver_sql(
+            "CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+            "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"
+        )
+
+
+def drop_append_only_audit(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_no_update")
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_no_delete")
+    else:
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event")
+        conn.exec_driver_sql("DROP FUNCTION IF EXISTS audit_event_append_only()")

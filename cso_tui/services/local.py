@@ -1,0 +1,723 @@
+"""LocalBackend: the service layer on SQLModel over SQLite (default) or PostgreSQL.
+
+Every rule is enforced here; the server reuses this class and RemoteBackend only forwards.
+Writes run in short transactions (BEGIN IMMEDIATE on SQLite); edited rows carry a version;
+audit events, usage events and idempotency records share the transaction of the change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import func, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, select
+
+from cso_tui import __version__
+from cso_tui.config import SessionSettings
+from cso_tui.models import (
+    AppSetting,
+    AuditEvent,
+    Complaint,
+    Consumer,
+    DisconnectionRequest,
+    IdempotencyRecord,
+    Meter,
+    Note,
+    ServiceRequest,
+    UsageEvent,
+    User,
+    UserSession,
+)
+from cso_tui.models.enums import ROLE_LABELS, Role
+from cso_tui.services import db
+from cso_tui.services import search as search_engine
+from cso_tui.services.errors import (
+    AccountLockedError,
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    SessionExpiredError,
+    UnavailableError,
+    ValidationError,
+)
+from cso_tui.services.passwords import dummy_hash, hash_password, verify_password
+from cso_tui.services.rules import lockout, validation
+from cso_tui.services.rules.permissions import allowed
+from cso_tui.services.rules.search_terms import detect, email_key, phone_key
+from cso_tui.services.schemas import (
+    BackendInfo,
+    ConsumerSummary,
+    ConsumerUpdate,
+    DemoUser,
+    MeterBrief,
+    NoteOut,
+    SearchKind,
+    SearchPage,
+    SessionInfo,
+    UserOut,
+)
+
+R = TypeVar("R", bound=BaseModel)
+
+DEMO_SETTING = "demo"
+DEMO_PASSWORD = "demo"
+OPEN_COMPLAINT = ("created", "approved", "in_progress")
+OPEN_REQUEST = ("created", "approved", "scheduled", "in_progress")
+OPEN_DISCONNECTION = ("pending", "in_progress", "on_hold")
+LAST_SEEN_GRANULARITY = timedelta(seconds=60)
+_EVENT_NAME = re.compile(r"^[A-Za-z][A-Za-z_]{2,63}$")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _request_hash(request: dict[str, Any]) -> str:
+    blob = json.dumps(request, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    username: str
+    full_name: str
+    role: str
+
+
+class LocalBackend:
+    """The Backend protocol on a database URL. ``clock`` returns aware UTC (tests fix it)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        session_settings: SessionSettings | None = None,
+        page_size: int = 50,
+        clock: Callable[[], datetime] = utcnow,
+        create_if_empty: bool = True,
+    ) -> None:
+        self._engines = db.make_engines(url)
+        self.dialect = self._engines.dialect
+        self._sessions = session_settings or SessionSettings()
+        self._page_size = page_size
+        self._clock = clock
+        try:
+            if create_if_empty and not db.has_tables(self._engines.write):
+                db.upgrade(url)
+        except OperationalError as exc:
+            self._engines.dispose()
+            raise UnavailableError(f"Cannot open the database: {exc.orig}") from exc
+
+    # ------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self._engines.read) as s:
+            yield s
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._engines.write, expire_on_commit=False) as s, s.begin():
+            yield s
+
+    def _audit(
+        self,
+        s: Session,
+        actor: Actor | None,
+        action: str,
+        entity: str,
+        entity_id: str | None,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        detail: str | None = None,
+        username: str | None = None,
+    ) -> None:
+        s.add(
+            AuditEvent(
+                at=self._clock(),
+                user_id=actor.user_id if actor else None,
+                username=actor.username if actor else username,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                before=before,
+                after=after,
+                detail=detail,
+            )
+        )
+
+    def _usage(self, s: Session, actor: Actor, event: str, properties: dict[str, Any]) -> None:
+        s.add(
+            UsageEvent(
+                at=self._clock(),
+                user_id=actor.user_id,
+                role=actor.role,
+                event=event,
+                properties=properties,
+            )
+        )
+
+    def _once(
+        self,
+        actor: Actor,
+        key: str,
+        operation: str,
+        request: dict[str, Any],
+        result_type: type[R],
+        act: Callable[[Session], R],
+    ) -> R:
+        """Run ``act`` in a write transaction once per idempotency ``key``."""
+        if not key or len(key) > 80:
+            raise ValidationError(
+                "idempotency_key", "An idempotency key of 1-80 characters is required."
+            )
+        digest = _request_hash({"op": operation, **request})
+        for attempt in range(2):
+            try:
+                with self._write() as s:
+                    done = s.get(IdempotencyRecord, key)
+                    if done is not None:
+                        if done.request_hash != digest or done.user_id != actor.user_id:
+                            raise ConflictError(
+                                "This idempotency key was already used for a different request."
+                            )
+                        return result_type.model_validate(done.result)
+                    result = act(s)
+                    s.add(
+                        IdempotencyRecord(
+                            key=key,
+                            user_id=actor.user_id,
+                            operation=operation,
+                            request_hash=digest,
+                            result=result.model_dump(mode="json"),
+                            created_at=self._clock(),
+                        )
+                    )
+                    return result
+            except IntegrityError:
+                # a concurrent call with the same key won the race: answer with its result
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _authorize(self, token: str, action: str) -> Actor:
+        now = self._clock()
+        with self._read() as s:
+            row = s.exec(
+                select(UserSession, User)
+                .join(User, User.id == UserSession.user_id)  # type: ignore[arg-type]
+                .where(UserSession.token_hash == _token_hash(token))
+            ).first()
+        if row is None:
+            raise SessionExpiredError("Your session has ended: log in again.")
+        sess, user = row
+        idle = timedelta(minutes=self._sessions.idle_timeout_minutes)
+        absolute = timedelta(hours=self._sessions.absolute_timeout_hours)
+        reason = None
+        if sess.ended_at is not None:
+            reason = "Your session has ended: log in again."
+        elif not user.active:
+            reason = "Your account has been disabled: ask an administrator."
+        elif now - sess.last_seen_at > idle:
+            reason = "Your session expired after inactivity: log in again."
+        elif now - sess.created_at > absolute:
+            reason = "Your session reached its maximum length: log in again."
+        if reason:
+            if sess.ended_at is None:
+                with self._write() as w:
+                    w.execute(
+                        update(UserSession)
+                        .where(UserSession.token_hash == sess.token_hash)  # type: ignore[arg-type]
+                        .values(ended_at=now)
+                    )
+            raise SessionExpiredError(reason)
+        assert user.id is not None
+        actor = Actor(user.id, user.username, user.full_name, user.role)
+        if not allowed(user.role, action):
+            label = ROLE_LABELS.get(Role(user.role), user.role) if user.role in Role else user.role
+            raise PermissionDeniedError(
+                f"A {label} may not {action.replace('_', ' ')}: ask a colleague with that right."
+            )
+        if now - sess.last_seen_at > LAST_SEEN_GRANULARITY:
+            with self._write() as w:
+                w.execute(
+                    update(UserSession)
+                    .where(UserSession.token_hash == sess.token_hash)  # type: ignore[arg-type]
+                    .values(last_seen_at=now)
+                )
+        return actor
+
+    # ------------------------------------------------------------ session
+
+    def info(self) -> BackendInfo:
+        with self._read() as s:
+            demo = s.get(AppSetting, DEMO_SETTING)
+            users: list[DemoUser] = []
+            if demo is not None:
+                for u in s.exec(select(User).where(User.active).order_by(User.id)):  # type: ignore[arg-type]
+                    users.append(
+                        DemoUser(
+                            username=u.username, role=u.role, role_label=ROLE_LABELS[Role(u.role)]
+                        )
+                    )
+            has_users = s.exec(select(User.id).limit(1)).first() is not None
+        return BackendInfo(
+            version=__version__,
+            database=self.dialect,
+            is_demo=demo is not None,
+            demo_users=users,
+            demo_password=DEMO_PASSWORD if demo is not None else None,
+            has_users=has_users,
+        )
+
+    def login(self, username: str, password: str, client: str | None = None) -> SessionInfo:
+        now = self._clock()
+        name = username.strip().lower()
+        failure: Exception | None = None
+        result: SessionInfo | None = None
+        with self._write() as s:
+            user = s.exec(select(User).where(User.username == name)).first()
+            if user is None or not user.active:
+                verify_password(password, dummy_hash())
+                self._audit(
+                    s,
+                    None,
+                    "login_failed",
+                    "user",
+                    None,
+                    username=name[:64],
+                    detail="unknown or disabled user",
+                )
+                failure = AuthenticationError("Wrong user name or password.")
+            else:
+                state = lockout.LoginState(user.failed_logins, user.locked_until)
+                if lockout.is_locked(state, now):
+                    assert user.locked_until is not None
+                    self._audit(
+                        s, None, "login_refused_locked", "user", str(user.id), username=name
+                    )
+                    failure = AccountLockedError(
+                        "Too many failed logins: this account is locked until "
+                        f"{user.locked_until:%H:%M} UTC. Try again later or ask an administrator.",
+                        user.locked_until,
+                    )
+                elif not verify_password(password, user.password_hash):
+                    new = lockout.after_failure(
+                        state,
+                        now,
+                        self._sessions.max_failed_logins,
+                        timedelta(minutes=self._sessions.lockout_minutes),
+                    )
+                    user.failed_logins, user.locked_until = new.failed_logins, new.locked_until
+                    s.add(user)
+                    locked = new.locked_until is not None
+                    self._audit(
+                        s,
+                        None,
+                        "login_failed",
+                        "user",
+                        str(user.id),
+                        username=name,
+                        detail="locked" if locked else "wrong password",
+                    )
+                    if locked:
+                        assert new.locked_until is not None
+                        failure = AccountLockedError(
+                            "Too many failed logins: this account is locked until "
+                            f"{new.locked_until:%H:%M} UTC.",
+                            new.locked_until,
+                        )
+                    else:
+                        failure = AuthenticationError("Wrong user name or password.")
+                else:
+                    assert user.id is not None
+                    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+                    s.add(user)
+                    token = secrets.token_urlsafe(32)
+                    s.add(
+                        UserSession(
+                            token_hash=_token_hash(token),
+                            user_id=user.id,
+                            created_at=now,
+                            last_seen_at=now,
+                            client=(client or "")[:120] or None,
+                        )
+                    )
+                    actor = Actor(user.id, user.username, user.full_name, user.role)
+                    self._audit(s, actor, "login", "user", str(user.id), detail=client)
+                    result = SessionInfo(
+                        token=token,
+                        user_id=user.id,
+                        username=user.username,
+                        full_name=user.full_name,
+                        role=user.role,
+                        role_label=ROLE_LABELS[Role(user.role)],
+                        created_at=now,
+                    )
+        if failure is not None:
+            raise failure
+        assert result is not None
+        return result
+
+    def logout(self, token: str) -> None:
+        now = self._clock()
+        with self._write() as s:
+            sess = s.get(UserSession, _token_hash(token))
+            if sess is None or sess.ended_at is not None:
+                return
+            sess.ended_at = now
+            s.add(sess)
+            user = s.get(User, sess.user_id)
+            actor = Actor(sess.user_id, user.username, user.full_name, user.role) if user else None
+            self._audit(s, actor, "logout", "user", str(sess.user_id))
+
+    # ------------------------------------------------------------ consumers
+
+    def search_consumers(
+        self, token: str, term: str, cursor: str | None = None, limit: int | None = None
+    ) -> SearchPage:
+        actor = self._authorize(token, "search_consumers")
+        size = min(max(limit or self._page_size, 1), 200)
+        detected = detect(term[:200])
+        if detected.kind is SearchKind.EMPTY:
+            return SearchPage(term=term, kind=SearchKind.EMPTY, items=[])
+        try:
+            with self._engines.read.connect() as conn:
+                kind, items, next_cursor = search_engine.search(
+                    conn, self.dialect, detected, cursor, size
+                )
+        except ValueError as exc:
+            raise ValidationError("cursor", "That page marker is not valid: search again.") from exc
+        with self._write() as s:
+            self._usage(
+                s,
+                actor,
+                "Used_Consumer_Search",
+                {
+                    "term_type": kind.value,
+                    "result_count": len(items),
+                    "page": bool(cursor),
+                    "term_length": len(term),
+                },
+            )
+        return SearchPage(term=term, kind=kind, items=items, next_cursor=next_cursor)
+
+    def _consumer(self, s: Session, account_no: str) -> Consumer:
+        consumer = s.exec(
+            select(Consumer).where(Consumer.account_no == account_no.strip().upper())
+        ).first()
+        if consumer is None:
+            raise NotFoundError(f"No consumer with account number {account_no.strip()}.")
+        return consumer
+
+    def _summary(self, s: Session, c: Consumer) -> ConsumerSummary:
+        def count(model: Any, statuses: tuple[str, ...]) -> int:
+            return int(
+                s.exec(
+                    select(func.count())
+                    .select_from(model)
+                    .where(model.consumer_id == c.id, model.status.in_(statuses))
+                ).one()
+            )
+
+        meters = s.exec(
+            select(Meter).where(Meter.consumer_id == c.id).order_by(Meter.utility)
+        ).all()  # type: ignore[arg-type]
+        return ConsumerSummary(
+            account_no=c.account_no,
+            name=c.name,
+            status=c.status,
+            category=c.category,
+            sub_category=c.sub_category,
+            vip=c.vip,
+            phone=c.phone,
+            email=c.email,
+            service_address=c.service_address,
+            billing_address=c.billing_address,
+            balance=c.balance,
+            payment_standing=c.payment_standing,
+            active_complaints=count(Complaint, OPEN_COMPLAINT),
+            active_requests=count(ServiceRequest, OPEN_REQUEST)
+            + count(DisconnectionRequest, OPEN_DISCONNECTION),
+            meters=[
+                MeterBrief(
+                    meter_no=m.meter_no,
+                    device_no=m.device_no,
+                    utility=m.utility,
+                    meter_type=m.meter_type,
+                )
+                for m in meters
+            ],
+            connection_date=c.connection_date,
+            version=c.version,
+        )
+
+    def get_consumer(self, token: str, account_no: str) -> ConsumerSummary:
+        actor = self._authorize(token, "get_consumer")
+        with self._read() as s:
+            summary = self._summary(s, self._consumer(s, account_no))
+        with self._write() as w:
+            self._usage(w, actor, "Viewed_Consumer_Details", {"account_no": summary.account_no})
+        return summary
+
+    def update_consumer(
+        self,
+        token: str,
+        account_no: str,
+        changes: ConsumerUpdate,
+        expected_version: int,
+        idempotency_key: str,
+    ) -> ConsumerSummary:
+        actor = self._authorize(token, "update_consumer")
+        values = _validated_changes(changes)
+
+        def act(s: Session) -> ConsumerSummary:
+            consumer = self._consumer(s, account_no)
+            before = {k: _jsonable(getattr(consumer, k)) for k in values}
+            if consumer.version != expected_version:
+                raise _stale(consumer.version)
+            changed = {k: v for k, v in values.items() if getattr(consumer, k) != v}
+            if changed:
+                extra: dict[str, Any] = {"updated_at": self._clock()}
+                if "email" in changed:
+                    extra["email_key"] = email_key(changed["email"])
+                if "phone" in changed:
+                    extra["phone_key"] = phone_key(changed["phone"])
+                done = s.execute(
+                    update(Consumer)
+                    .where(Consumer.id == consumer.id, Consumer.version == expected_version)  # type: ignore[arg-type]
+                    .values(**changed, **extra, version=Consumer.version + 1)  # type: ignore[operator]
+                )
+                if done.rowcount != 1:  # type: ignore[attr-defined]
+                    raise _stale(None)
+                self._audit(
+                    s,
+                    actor,
+                    "consumer_updated",
+                    "consumer",
+                    consumer.account_no,
+                    before={k: before[k] for k in changed},
+                    after={k: _jsonable(v) for k, v in changed.items()},
+                )
+                s.expire(consumer)
+            return self._summary(s, self._consumer(s, account_no))
+
+        request = {
+            "account_no": account_no,
+            "changes": changes.model_dump(mode="json"),
+            "expected_version": expected_version,
+        }
+        return self._once(actor, idempotency_key, "update_consumer", request, ConsumerSummary, act)
+
+    def add_note(self, token: str, account_no: str, body: str, idempotency_key: str) -> NoteOut:
+        actor = self._authorize(token, "add_note")
+        text_ = validation.required_text("body", body, "Note", 2000)
+
+        def act(s: Session) -> NoteOut:
+            consumer = self._consumer(s, account_no)
+            note = Note(
+                consumer_id=consumer.id,  # type: ignore[arg-type]
+                author_id=actor.user_id,
+                author_name=actor.full_name,
+                body=text_,
+                created_at=self._clock(),
+            )
+            s.add(note)
+            s.flush()
+            assert note.id is not None
+            self._audit(
+                s,
+                actor,
+                "note_added",
+                "consumer",
+                consumer.account_no,
+                after={"note_id": note.id, "body": text_},
+            )
+            return NoteOut(
+                id=note.id,
+                account_no=consumer.account_no,
+                author_name=note.author_name,
+                body=note.body,
+                created_at=note.created_at,
+            )
+
+        request = {"account_no": account_no, "body": text_}
+        return self._once(actor, idempotency_key, "add_note", request, NoteOut, act)
+
+    def list_notes(self, token: str, account_no: str, limit: int = 20) -> list[NoteOut]:
+        self._authorize(token, "list_notes")
+        with self._read() as s:
+            consumer = self._consumer(s, account_no)
+            notes = s.exec(
+                select(Note)
+                .where(Note.consumer_id == consumer.id)
+                .order_by(Note.created_at.desc(), Note.id.desc())  # type: ignore[attr-defined, union-attr]
+                .limit(min(max(limit, 1), 200))
+            ).all()
+        return [
+            NoteOut(
+                id=n.id or 0,
+                account_no=consumer.account_no,
+                author_name=n.author_name,
+                body=n.body,
+                created_at=n.created_at,
+            )
+            for n in notes
+        ]
+
+    def record_usage(self, token: str, event: str, properties: dict[str, Any]) -> None:
+        actor = self._authorize(token, "record_usage")
+        if not _EVENT_NAME.match(event):
+            raise ValidationError("event", "Event names are 3-64 letters or underscores.")
+        if len(json.dumps(properties, default=str)) > 4000:
+            raise ValidationError("properties", "Event properties are limited to 4,000 bytes.")
+        with self._write() as s:
+            self._usage(s, actor, event, properties)
+
+    # ------------------------------------------------------------ users
+
+    def create_user(
+        self,
+        token: str,
+        username: str,
+        full_name: str,
+        role: str,
+        password: str,
+        idempotency_key: str,
+    ) -> UserOut:
+        actor = self._authorize(token, "create_user")
+        request = {
+            "username": username,
+            "full_name": full_name,
+            "role": role,
+            "password": _request_hash({"p": password}),
+        }
+        return self._once(
+            actor,
+            idempotency_key,
+            "create_user",
+            request,
+            UserOut,
+            lambda s: self._insert_user(s, actor, username, full_name, role, password),
+        )
+
+    def create_first_user(self, username: str, full_name: str, role: str, password: str) -> UserOut:
+        """Bootstrap: the first user of an empty database (no login possible before it)."""
+        with self._write() as s:
+            if s.exec(select(User.id).limit(1)).first() is not None:
+                raise PermissionDeniedError(
+                    "Users already exist: log in as an administrator to add more."
+                )
+            return self._insert_user(s, None, username, full_name, role, password)
+
+    def _insert_user(
+        self,
+        s: Session,
+        actor: Actor | None,
+        username: str,
+        full_name: str,
+        role: str,
+        password: str,
+    ) -> UserOut:
+        name = validation.username("username", username)
+        full = validation.required_text("full_name", full_name, "Full name", 120)
+        if role not in Role.__members__.values():
+            choices = ", ".join(r.value for r in Role)
+            raise ValidationError("role", f"Unknown role {role!r}: choose one of {choices}.")
+        validation.new_password("password", password)
+        if s.exec(select(User.id).where(User.username == name)).first() is not None:
+            raise ValidationError("username", f"The user name {name!r} is taken.")
+        user = User(
+            username=name,
+            full_name=full,
+            role=role,
+            password_hash=hash_password(password),
+            created_at=self._clock(),
+        )
+        s.add(user)
+        s.flush()
+        assert user.id is not None
+        self._audit(
+            s,
+            actor,
+            "user_created",
+            "user",
+            str(user.id),
+            after={"username": name, "full_name": full, "role": role},
+            username=None if actor else "(bootstrap)",
+        )
+        return UserOut(id=user.id, username=name, full_name=full, role=role, active=True)
+
+    def close(self) -> None:
+        self._engines.dispose()
+
+    # ------------------------------------------------------------ for tools and tests
+
+    @property
+    def engines(self) -> db.Engines:
+        return self._engines
+
+    def execute_sql(self, sql: str, **params: Any) -> list[Any]:
+        with self._engines.read.connect() as conn:
+            return list(conn.execute(text(sql), params))
+
+
+def _stale(current: int | None) -> ConflictError:
+    now = f" (it is now at version {current})" if current is not None else ""
+    return ConflictError(
+        f"Someone else changed this consumer since you opened it{now}: "
+        "reload it and apply your change again."
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _validated_changes(changes: ConsumerUpdate) -> dict[str, Any]:
+    given = changes.model_dump(exclude_none=True)
+    out: dict[str, Any] = {}
+    if "name" in given:
+        out["name"] = validation.required_text("name", given["name"], "Name", 160)
+    if "service_address" in given:
+        out["service_address"] = validation.required_text(
+            "service_address", given["service_address"], "Service address", 255
+        )
+    if "billing_address" in given:
+        out["billing_address"] = validation.optional_text(
+            "billing_address", given["billing_address"], "Billing address", 255
+        )
+    if "email" in given:
+        out["email"] = validation.email("email", given["email"])
+    if "phone" in given:
+        out["phone"] = validation.phone("phone", given["phone"])
+    if "category" in given:
+        out["category"] = validation.required_text("category", given["category"], "Category", 40)
+    if "sub_category" in given:
+        out["sub_category"] = validation.optional_text(
+            "sub_category", given["sub_category"], "Sub-category", 60
+        )
+    if "vip" in given:
+        out["vip"] = bool(given["vip"])
+    if not out:
+        raise ValidationError("changes", "Nothing to change: edit at least one field.")
+    return out
