@@ -271,12 +271,18 @@ class LocalBackend:
             demo = s.get(AppSetting, DEMO_SETTING)
             users: list[DemoUser] = []
             if demo is not None:
-                for u in s.exec(select(User).where(User.active).order_by(User.id)):  # type: ignore[arg-type]
-                    users.append(
-                        DemoUser(
-                            username=u.username, role=u.role, role_label=ROLE_LABELS[Role(u.role)]
-                        )
+                names = list((demo.value or {}).get("users", []))
+                found = {
+                    u.username: u
+                    for u in s.exec(select(User).where(User.username.in_(names), User.active))  # type: ignore[attr-defined]
+                }
+                users = [
+                    DemoUser(
+                        username=n, role=found[n].role, role_label=ROLE_LABELS[Role(found[n].role)]
                     )
+                    for n in names
+                    if n in found
+                ]
             has_users = s.exec(select(User.id).limit(1)).first() is not None
         return BackendInfo(
             version=__version__,
