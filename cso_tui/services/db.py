@@ -116,5 +116,24 @@ def head_revision() -> str:
     return head
 
 
+def table_names(engine: Engine) -> list[str]:
+    return list(inspect(engine).get_table_names())
+
+
 def has_tables(engine: Engine) -> bool:
-    return bool(inspect(engine).get_table_names())
+    return bool(table_names(engine))
+
+
+def downgrade_to_empty(url: str) -> None:
+    """Drop every table the migrations made (used to rebuild a demo database)."""
+    from alembic import command
+
+    engines = make_engines(url)
+    try:
+        with engines.write.connect() as conn:
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "base")
+            conn.commit()
+    finally:
+        engines.dispose()

@@ -1,0 +1,416 @@
+"""The `cso-tui` command. Heavy modules are imported inside the command that needs them:
+start-up time is a feature (the TUI must paint its login screen within 0.8 s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from cso_tui.config import Settings
+    from cso_tui.services.backend import Backend
+    from cso_tui.services.local import LocalBackend
+
+app = typer.Typer(
+    name="cso-tui",
+    help="Customer-service office for a water and electricity utility, in your terminal.",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Database schema: create and upgrade.", no_args_is_help=True)
+consumer_app = typer.Typer(help="Consumer accounts.", no_args_is_help=True)
+user_app = typer.Typer(help="Staff users.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(consumer_app, name="consumer")
+app.add_typer(user_app, name="user")
+
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        "-d",
+        help="Database URL (sqlite:///path or postgresql://...). Default: CSO_TUI_DATABASE, "
+        "the config file, else the embedded SQLite file in the user data folder.",
+        show_default=False,
+    ),
+]
+UserOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        "-u",
+        help="Log in as this user (default: CSO_TUI_USER). The password is read from "
+        "CSO_TUI_PASSWORD or asked for.",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _settings(database: str | None) -> Settings:
+    from cso_tui.config import load_settings
+
+    return load_settings(database=database)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"cso-tui: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _open_local(settings: Settings) -> LocalBackend:
+    from cso_tui.services.errors import ServiceError
+    from cso_tui.services.local import LocalBackend
+
+    try:
+        return LocalBackend(
+            settings.database,
+            session_settings=settings.session,
+            page_size=settings.search_page_size,
+        )
+    except ServiceError as exc:
+        _fail(exc.message)
+
+
+def _login(backend: Backend, user: str | None) -> str:
+    """Authenticate like the TUI does; returns the session token."""
+    from cso_tui.services.errors import ServiceError
+
+    name = user or os.environ.get("CSO_TUI_USER")
+    if not name:
+        _fail("who are you? Pass --user NAME (or set CSO_TUI_USER).", 2)
+    password = os.environ.get("CSO_TUI_PASSWORD")
+    if password is None:
+        password = typer.prompt(f"Password for {name}", hide_input=True, err=True)
+    try:
+        return backend.login(name, password, client="cso-tui cli").token
+    except ServiceError as exc:
+        _fail(exc.message, 3)
+
+
+def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    from cso_tui.services.errors import ServiceError, ValidationError
+
+    try:
+        return fn(*args, **kwargs)
+    except ValidationError as exc:
+        _fail(f"{exc.field}: {exc.message}", 2)
+    except ServiceError as exc:
+        _fail(exc.message, 4 if exc.code == "permission_denied" else 1)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str))
+
+
+# ---------------------------------------------------------------- the TUI
+
+
+@app.callback(invoke_without_command=True)
+def run(
+    ctx: typer.Context,
+    database: DatabaseOpt = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """Start the app (login, then unified consumer search). Subcommands below do the rest."""
+    if version:
+        from cso_tui import __version__
+
+        typer.echo(f"cso-tui {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is not None:
+        return
+    _run_tui(_settings(database))
+
+
+def _run_tui(settings: Settings) -> None:
+    from cso_tui.app import CsoApp
+
+    def factory() -> Backend:
+        from cso_tui.services.local import LocalBackend
+
+        return LocalBackend(
+            settings.database,
+            session_settings=settings.session,
+            page_size=settings.search_page_size,
+        )
+
+    CsoApp(settings, factory).run()
+
+
+# ---------------------------------------------------------------- demo
+
+
+@app.command()
+def demo(
+    consumers: Annotated[
+        int, typer.Option("--consumers", "-n", min=0, help="Synthetic consumers to add.")
+    ] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same data.")] = 42,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            "-d",
+            help="Where to build it (default: demo.sqlite in the user data folder, never the "
+            "real database). PostgreSQL URLs work too.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date the data leads up to (YYYY-MM-DD). Default: today."),
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Rebuild even if a matching demo database exists.")
+    ] = False,
+    no_start: Annotated[
+        bool, typer.Option("--no-start", help="Build the database but do not start the app.")
+    ] = False,
+) -> None:
+    """Build a demo database (seed documents' sample records + N synthetic consumers) and
+    start the app on it. Log in as admin, manager, executive, callcenter, recovery, billing,
+    technician or utilityadmin with the password `demo`."""
+    from cso_tui.config import demo_database_url, load_settings
+
+    url = database or demo_database_url()
+    day = date.fromisoformat(as_of) if as_of else None
+    _ensure_demo(url, consumers, seed, day, fresh)
+    if not no_start:
+        _run_tui(load_settings(database=url))
+
+
+def _ensure_demo(url: str, consumers: int, seed: int, day: date | None, fresh: bool) -> None:
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from cso_tui.demo import build
+
+    found = _demo_marker(url)
+    wanted = {"seed": seed, "consumers": consumers}
+    same = found is not None and all(found.get(k) == v for k, v in wanted.items())
+    if same and not fresh and (day is None or found.get("as_of") == day.isoformat()):
+        typer.echo(f"Using the demo database at {url} (as of {found.get('as_of')}).", err=True)
+        return
+    if found is None and _has_consumers(url):
+        _fail(f"{url} holds a database that is not a demo: refusing to overwrite it.")
+    wipe(url)
+    with Progress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or 1)
+            bar.update(tasks[stage], completed=done, total=total or 1)
+
+        report = build(url, consumers=consumers, seed=seed, as_of=day, progress=progress)
+    typer.echo(f"Demo database ready at {url} in {report.elapsed:.1f} s.", err=True)
+
+
+def _demo_marker(url: str) -> dict[str, Any] | None:
+    """The demo marker of the database at ``url``, or None (no database, or not a demo)."""
+    from sqlalchemy import text
+
+    from cso_tui.services import db
+
+    engines = db.make_engines(url)
+    try:
+        if "app_setting" not in db.table_names(engines.read):
+            return None
+        with engines.read.connect() as conn:
+            row = conn.execute(text("SELECT value FROM app_setting WHERE key = 'demo'")).first()
+        if row is None:
+            return None
+        value = row[0]
+        return dict(json.loads(value) if isinstance(value, str) else value)
+    finally:
+        engines.dispose()
+
+
+def _has_consumers(url: str) -> bool:
+    from sqlalchemy import text
+
+    from cso_tui.services import db
+
+    engines = db.make_engines(url)
+    try:
+        if "consumer" not in db.table_names(engines.read):
+            return False
+        with engines.read.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM consumer LIMIT 1")).first() is not None
+    finally:
+        engines.dispose()
+
+
+def wipe(url: str) -> None:
+    """Remove a demo database: delete the SQLite file, or downgrade PostgreSQL to empty."""
+    from sqlalchemy.engine import make_url
+
+    from cso_tui.services import db
+
+    if db.dialect_of(url) == "sqlite":
+        path = make_url(db.normalise_url(url)).database
+        if path and path != ":memory:":
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+        return
+    db.downgrade_to_empty(url)
+
+
+# ---------------------------------------------------------------- db
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: DatabaseOpt = None) -> None:
+    """Bring the database to the current schema (creates it when empty; keeps every row)."""
+    from cso_tui.services import db
+
+    settings = _settings(database)
+    db.upgrade(settings.database)
+    typer.echo(f"Database at revision {db.head_revision()}.")
+
+
+@db_app.command("current")
+def db_current(database: DatabaseOpt = None) -> None:
+    """Print the database's schema revision and the code's."""
+    from cso_tui.services import db
+
+    settings = _settings(database)
+    engines = db.make_engines(settings.database)
+    try:
+        typer.echo(f"database: {db.current_revision(engines.read) or '(empty)'}")
+        typer.echo(f"code:     {db.head_revision()}")
+    finally:
+        engines.dispose()
+
+
+# ---------------------------------------------------------------- search and consumers
+
+
+@app.command()
+def search(
+    term: Annotated[str, typer.Argument(help="Account no, meter no, phone, email or name.")],
+    database: DatabaseOpt = None,
+    user: UserOpt = None,
+    as_json: JsonOpt = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="Rows to print.")] = 20,
+) -> None:
+    """Unified consumer search, as in the app (same service layer, same permissions)."""
+    backend = _open_local(_settings(database))
+    try:
+        token = _login(backend, user)
+        page = _call(backend.search_consumers, token, term, None, limit)
+    finally:
+        backend.close()
+    if as_json:
+        _print_json(page.model_dump(mode="json"))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(page.items)} match(es) for {term!r} ({page.kind.value})")
+    for col in ("Account", "Name", "Status", "Category", "Phone", "Service address", "Balance"):
+        table.add_column(col, justify="right" if col == "Balance" else "left")
+    for hit in page.items:
+        table.add_row(
+            hit.account_no,
+            hit.name + (" ★VIP" if hit.vip else ""),
+            hit.status,
+            hit.category,
+            hit.phone or "",
+            hit.service_address,
+            f"{hit.balance:,.2f}",
+        )
+    Console().print(table)
+    if page.next_cursor:
+        typer.echo("(more matches: narrow the search or raise --limit)")
+
+
+@consumer_app.command("show")
+def consumer_show(
+    account_no: Annotated[str, typer.Argument(help="Account number, e.g. WU-10001.")],
+    database: DatabaseOpt = None,
+    user: UserOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The consumer's basic details (as the search panel shows them)."""
+    backend = _open_local(_settings(database))
+    try:
+        token = _login(backend, user)
+        summary = _call(backend.get_consumer, token, account_no)
+    finally:
+        backend.close()
+    data = summary.model_dump(mode="json")
+    if as_json:
+        _print_json(data)
+        return
+    for key, value in data.items():
+        if key == "meters":
+            value = ", ".join(f"{m['meter_no']} / {m['device_no']} ({m['utility']})" for m in value)
+        typer.echo(f"{key.replace('_', ' '):<18} {value if value is not None else '--'}")
+
+
+# ---------------------------------------------------------------- users
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name, e.g. sjohnson.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            help="cso_admin, cso_manager, customer_executive, call_center, recovery_executive, "
+            "billing_specialist, field_technician or utility_admin.",
+        ),
+    ],
+    full_name: Annotated[str | None, typer.Option("--full-name", help="Shown name.")] = None,
+    database: DatabaseOpt = None,
+    user: UserOpt = None,
+) -> None:
+    """Add a staff user. On an empty database the first user needs no login."""
+    backend = _open_local(_settings(database))
+    try:
+        new_password = os.environ.get("CSO_TUI_NEW_PASSWORD") or typer.prompt(
+            f"New password for {username}", hide_input=True, confirmation_prompt=True, err=True
+        )
+        if not backend.info().has_users:
+            out = _call(
+                backend.create_first_user, username, full_name or username, role, new_password
+            )
+        else:
+            token = _login(backend, user)
+            out = _call(
+                backend.create_user,
+                token,
+                username,
+                full_name or username,
+                role,
+                new_password,
+                str(uuid.uuid4()),
+            )
+    finally:
+        backend.close()
+    typer.echo(f"Created {out.username} ({out.role}).")
+
+
+def main() -> None:
+    app(prog_name="cso-tui")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
