@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -195,8 +194,12 @@ def _ensure_demo(url: str, consumers: int, seed: int, day: date | None, fresh: b
 
     found = _demo_marker(url)
     wanted = {"seed": seed, "consumers": consumers}
-    same = found is not None and all(found.get(k) == v for k, v in wanted.items())
-    if same and not fresh and (day is None or found.get("as_of") == day.isoformat()):
+    if (
+        found is not None
+        and not fresh
+        and all(found.get(k) == v for k, v in wanted.items())
+        and (day is None or found.get("as_of") == day.isoformat())
+    ):
         typer.echo(f"Using the demo database at {url} (as of {found.get('as_of')}).", err=True)
         return
     if found is None and _has_consumers(url):
@@ -413,4 +416,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

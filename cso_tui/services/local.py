@@ -251,7 +251,9 @@ class LocalBackend:
         assert user.id is not None
         actor = Actor(user.id, user.username, user.full_name, user.role)
         if not allowed(user.role, action):
-            label = ROLE_LABELS.get(Role(user.role), user.role) if user.role in Role else user.role
+            label = (
+                ROLE_LABELS.get(Role(user.role), user.role) if user.role in set(Role) else user.role
+            )
             raise PermissionDeniedError(
                 f"A {label} may not {action.replace('_', ' ')}: ask a colleague with that right."
             )
@@ -445,7 +447,7 @@ class LocalBackend:
 
         meters = s.exec(
             select(Meter).where(Meter.consumer_id == c.id).order_by(Meter.utility)
-        ).all()  # type: ignore[arg-type]
+        ).all()
         return ConsumerSummary(
             account_no=c.account_no,
             name=c.name,
@@ -508,8 +510,11 @@ class LocalBackend:
                     extra["phone_key"] = phone_key(changed["phone"])
                 done = s.execute(
                     update(Consumer)
-                    .where(Consumer.id == consumer.id, Consumer.version == expected_version)  # type: ignore[arg-type]
-                    .values(**changed, **extra, version=Consumer.version + 1)  # type: ignore[operator]
+                    .where(
+                        Consumer.id == consumer.id,  # type: ignore[arg-type]
+                        Consumer.version == expected_version,  # type: ignore[arg-type]
+                    )
+                    .values(**changed, **extra, version=Consumer.version + 1)
                 )
                 if done.rowcount != 1:  # type: ignore[attr-defined]
                     raise _stale(None)

@@ -80,11 +80,15 @@ def _range_search(
     return [(r.sort_key, r.id, _hit(r, matched)) for r in conn.execute(text(sql), params)]
 
 
+@dataclass(frozen=True)
 class _Tier:
-    def __init__(self, matched: str, where: str, params: dict[str, Any]) -> None:
-        self.matched = matched
-        self.where = where
-        self.params = params
+    """One ranked slice of a text search: rows from ``source`` matching ``where``, by ``key``."""
+
+    matched: str
+    where: str
+    params: dict[str, Any]
+    source: str = "consumer c"
+    key: str = "c.id"
 
 
 def _fts_quote(token: str) -> str:
@@ -97,11 +101,13 @@ def _sqlite_text_tiers(tokens: Sequence[str]) -> list[_Tier]:
     name_exact = f"name : ({exact})"
     name_prefix = f"name : ({prefix})"
     anywhere = f"{{name service_address}} : ({prefix})"
-    sub = "c.id IN (SELECT rowid FROM consumer_fts WHERE consumer_fts MATCH :q)"
+    # Driving from the FTS table lets FTS5 walk rowids in order and stop at LIMIT.
+    fts = "consumer_fts f JOIN consumer c ON c.id = f.rowid"
+    where = "consumer_fts MATCH :q"
     return [
-        _Tier("name", sub, {"q": name_exact}),
-        _Tier("name", sub, {"q": f"({name_prefix}) NOT ({name_exact})"}),
-        _Tier("address", sub, {"q": f"({anywhere}) NOT ({name_prefix})"}),
+        _Tier("name", where, {"q": name_exact}, fts, "f.rowid"),
+        _Tier("name", where, {"q": f"({name_prefix}) NOT ({name_exact})"}, fts, "f.rowid"),
+        _Tier("address", where, {"q": f"({anywhere}) NOT ({name_prefix})"}, fts, "f.rowid"),
     ]
 
 
@@ -138,10 +144,11 @@ def _fragment_tier(dialect: str, fragment: str) -> _Tier:
     if dialect == "sqlite":
         return _Tier(
             "fragment",
-            "c.id IN (SELECT rowid FROM consumer_trgm WHERE consumer_trgm MATCH :t) "
-            "AND (lower(c.name) LIKE :l ESCAPE '\\' OR lower(c.service_address) LIKE :l "
-            "ESCAPE '\\')",
+            "consumer_trgm MATCH :t AND (lower(c.name) LIKE :l ESCAPE '\\' "
+            "OR lower(c.service_address) LIKE :l ESCAPE '\\')",
             {"t": _fts_quote(fragment), "l": like},
+            "consumer_trgm t JOIN consumer c ON c.id = t.rowid",
+            "t.rowid",
         )
     return _Tier(
         "fragment",
@@ -154,8 +161,8 @@ def _tier_page(
     conn: Connection, tier: _Tier, after_id: int, limit: int
 ) -> list[tuple[str, int, ConsumerHit]]:
     sql = (
-        f"SELECT {HIT_COLUMNS} FROM consumer c WHERE {tier.where} AND c.id > :after "
-        "ORDER BY c.id LIMIT :lim"
+        f"SELECT {HIT_COLUMNS} FROM {tier.source} WHERE {tier.where} AND {tier.key} > :after "
+        f"ORDER BY {tier.key} LIMIT :lim"
     )
     rows = conn.execute(text(sql), {**tier.params, "after": after_id, "lim": limit})
     return [("", r.id, _hit(r, tier.matched)) for r in rows]
