@@ -98,16 +98,31 @@ def _fts_quote(token: str) -> str:
 def _sqlite_text_tiers(tokens: Sequence[str]) -> list[_Tier]:
     exact = " AND ".join(_fts_quote(t) for t in tokens)
     prefix = " AND ".join(_fts_quote(t) + "*" for t in tokens)
-    name_exact = f"name : ({exact})"
-    name_prefix = f"name : ({prefix})"
-    anywhere = f"{{name service_address}} : ({prefix})"
-    # Driving from the FTS table lets FTS5 walk rowids in order and stop at LIMIT.
-    fts = "consumer_fts f JOIN consumer c ON c.id = f.rowid"
-    where = "consumer_fts MATCH :q"
+    # Driving from an FTS table lets FTS5 walk rowids in order and stop at LIMIT. A later
+    # tier runs only when the earlier ones left the page short, so the rows it must skip
+    # (already shown by an earlier tier) are few.
+    names = "consumer_name_fts n JOIN consumer c ON c.id = n.rowid"
+    anywhere = "consumer_fts f JOIN consumer c ON c.id = f.rowid"
+    not_a_name = (
+        "NOT EXISTS (SELECT 1 FROM consumer_name_fts x "
+        "WHERE consumer_name_fts MATCH :p AND x.rowid = f.rowid)"
+    )
     return [
-        _Tier("name", where, {"q": name_exact}, fts, "f.rowid"),
-        _Tier("name", where, {"q": f"({name_prefix}) NOT ({name_exact})"}, fts, "f.rowid"),
-        _Tier("address", where, {"q": f"({anywhere}) NOT ({name_prefix})"}, fts, "f.rowid"),
+        _Tier("name", "consumer_name_fts MATCH :q", {"q": exact}, names, "n.rowid"),
+        _Tier(
+            "name",
+            "consumer_name_fts MATCH :q",
+            {"q": f"({prefix}) NOT ({exact})"},
+            names,
+            "n.rowid",
+        ),
+        _Tier(
+            "address",
+            f"consumer_fts MATCH :q AND {not_a_name}",
+            {"q": prefix, "p": prefix},
+            anywhere,
+            "f.rowid",
+        ),
     ]
 
 
