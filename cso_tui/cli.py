@@ -220,7 +220,7 @@ def _ensure_demo(url: str, consumers: int, seed: int, day: date | None, fresh: b
             bar.update(tasks[stage], completed=done, total=total or 1)
 
         report = build(url, consumers=consumers, seed=seed, as_of=day, progress=progress)
-    typer.echo(f"Demo database ready at {url} in {report.elapsed:.1f} s.", err=True)
+    typer.echo(f"Demo database ready at {url} in {report.seconds:.1f} s.", err=True)
 
 
 def _demo_marker(url: str) -> dict[str, Any] | None:
