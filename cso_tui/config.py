@@ -68,7 +68,8 @@ class DisplaySettings(BaseModel):
     date_format: DateFormat = "MM/DD/YYYY"
     # The seeds are set in Springfield, IL; staff see times in the office's zone.
     timezone: str = "America/Chicago"
-    theme: str = "textual-dark"
+    # "auto": the 16-colour "cso-ansi" theme on a 16-colour terminal, else textual-dark.
+    theme: str = "auto"
 
     @field_validator("timezone")
     @classmethod

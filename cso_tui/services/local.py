@@ -440,6 +440,8 @@ class LocalBackend:
                 )
         except ValueError as exc:
             raise ValidationError("cursor", "That page marker is not valid: search again.") from exc
+        except OperationalError as exc:
+            raise UnavailableError(f"The search could not run: {exc.orig}. Try again.") from exc
         self._track(
             actor,
             "Used_Consumer_Search",

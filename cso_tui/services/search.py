@@ -154,6 +154,14 @@ def _like_escape(fragment: str) -> str:
     return fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _trigrams(fragment: str) -> str:
+    """The fragment's trigrams AND-ed: the detail=none trigram index cannot run phrase queries,
+    so it narrows the rows and the LIKE beside it checks the exact substring."""
+    text_ = fragment.lower()
+    grams = dict.fromkeys(text_[i : i + 3] for i in range(len(text_) - 2))
+    return " AND ".join(_fts_quote(g) for g in grams)
+
+
 def _fragment_tier(dialect: str, fragment: str) -> _Tier:
     like = "%" + _like_escape(fragment.lower()) + "%"
     if dialect == "sqlite":
@@ -161,7 +169,7 @@ def _fragment_tier(dialect: str, fragment: str) -> _Tier:
             "fragment",
             "consumer_trgm MATCH :t AND (lower(c.name) LIKE :l ESCAPE '\\' "
             "OR lower(c.service_address) LIKE :l ESCAPE '\\')",
-            {"t": _fts_quote(fragment), "l": like},
+            {"t": _trigrams(fragment), "l": like},
             "consumer_trgm t JOIN consumer c ON c.id = t.rowid",
             "t.rowid",
         )

@@ -1,0 +1,254 @@
+"""The Textual app: login, the consumer-search home, global keys, help and the command palette.
+
+The UI speaks only the Backend protocol, and only from workers: the backend is created by
+``backend_factory`` in a thread after the first paint (it imports SQLAlchemy and may migrate).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, get_system_commands_provider
+from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.dom import DOMNode
+from textual.theme import Theme
+
+from cso_tui.commands import ConsumerProvider, NavigationProvider
+from cso_tui.config import Settings
+from cso_tui.screens.help import HelpScreen, key_rows
+from cso_tui.screens.login import LoginScreen
+from cso_tui.screens.search import SearchScreen
+from cso_tui.services.backend import Backend
+from cso_tui.services.errors import SessionExpiredError
+from cso_tui.services.schemas import SessionInfo
+
+AUTO_THEME = "auto"
+DEFAULT_THEME = "textual-dark"
+ANSI_THEME = "cso-ansi"
+
+# 16 colours by name: the terminal's own palette, readable on any background it chose.
+CSO_ANSI = Theme(
+    name=ANSI_THEME,
+    ansi=True,
+    primary="ansi_blue",
+    secondary="ansi_cyan",
+    warning="ansi_yellow",
+    error="ansi_red",
+    success="ansi_green",
+    accent="ansi_magenta",
+    foreground="ansi_default",
+    background="ansi_default",
+    surface="ansi_default",
+    panel="ansi_default",
+    boost="ansi_default",
+    dark=True,
+    variables={
+        "ansi-background": "ansi_black",
+        "ansi-foreground": "ansi_white",
+        "border": "ansi_blue",
+        "border-blurred": "ansi_bright_black",
+        "block-cursor-foreground": "ansi_black",
+        "block-cursor-background": "ansi_cyan",
+        "block-cursor-text-style": "bold",
+        "block-cursor-blurred-foreground": "ansi_black",
+        "block-cursor-blurred-background": "ansi_white",
+        "footer-key-foreground": "ansi_yellow",
+        "input-cursor-background": "ansi_white",
+        "input-cursor-foreground": "ansi_black",
+        "input-cursor-text-style": "none",
+        "input-selection-background": "ansi_blue",
+        "input-selection-foreground": "ansi_bright_white",
+        "screen-selection-background": "ansi_blue",
+        "screen-selection-foreground": "ansi_bright_white",
+    },
+)
+
+
+class CsoApp(App[None], inherit_bindings=False):
+    """cso-tui. ``backend_factory`` is called once, in a worker, after the first paint."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cso-tui"
+    SUB_TITLE = "Customer service office"
+
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        get_system_commands_provider,
+        ConsumerProvider,
+        NavigationProvider,
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            id="app.command_palette",
+            priority=True,
+            show=False,  # the footer shows it on its right
+        ),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("slash,ctrl+f", "search", "Search", id="app.search"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    def __init__(self, settings: Settings, backend_factory: Callable[[], Backend]) -> None:
+        super().__init__()
+        self.settings = settings
+        self.backend_factory = backend_factory
+        self.backend: Backend | None = None
+        self.session: SessionInfo | None = None
+        self._pending_term = ""
+        self.register_theme(CSO_ANSI)
+        self._theme_warning: str | None = None
+        self.theme = self._choose_theme(settings.display.theme)
+
+    def _choose_theme(self, wanted: str) -> str:
+        if wanted == AUTO_THEME:
+            colors = self.console.color_system
+            return ANSI_THEME if colors in ("standard", "windows") else DEFAULT_THEME
+        if wanted in self.available_themes:
+            return wanted
+        self._theme_warning = f"Unknown theme {wanted!r}: using {DEFAULT_THEME}."
+        return DEFAULT_THEME
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        """The user's key remapping (binding id -> keys), tidied: ``"ctrl+f, /"`` works."""
+        return {
+            binding_id: ",".join(k.strip() for k in keys.split(",") if k.strip())
+            for binding_id, keys in self.settings.keymap.items()
+        }
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        self.push_screen(LoginScreen())
+        if self._theme_warning:
+            self.notify(self._theme_warning, severity="warning")
+
+    async def on_unmount(self) -> None:
+        backend, session = self.backend, self.session
+        if backend is None:
+            return
+
+        def finish() -> None:
+            try:
+                if session is not None:
+                    backend.logout(session.token)
+            finally:
+                backend.close()
+
+        try:  # bounded: a dead server must not keep the terminal from quitting
+            await asyncio.wait_for(asyncio.to_thread(finish), timeout=3)
+        except Exception as exc:
+            self.log.warning(f"closing the backend: {exc}")
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
+        self.log.warning(f"keymap: keys clash for {names} on {node}")
+
+    # ------------------------------------------------------------ session
+
+    def start_session(self, session: SessionInfo) -> None:
+        """Called by the login screen: land on the home screen."""
+        self.session = session
+        term, self._pending_term = self._pending_term, ""
+        subtitle = f"Consumer search · {session.full_name} ({session.role_label})"
+        self.switch_screen(SearchScreen(initial_term=term, subtitle=subtitle))
+        self.record_usage(
+            "Viewed_Landing_Page",
+            {"role": session.role, "screen": "consumer_search", "resumed": bool(term)},
+        )
+
+    def session_ended(self, message: str, term: str | None = None) -> None:
+        """The backend said the session is over: back to login, keeping the search term."""
+        session = self.session
+        if session is None:
+            return
+        self.session = None
+        if term is None:
+            home = self._home()
+            term = home.term if home is not None else ""
+        self._pending_term = term
+        self._to_login(message, session.username)
+
+    def _to_login(self, message: str, username: str) -> None:
+        while len(self.screen_stack) > 2:  # modals above the home screen
+            self.pop_screen()
+        self.switch_screen(LoginScreen(message=message, username=username))
+        self.notify(message, title="Logged out", severity="warning")
+
+    def _home(self) -> SearchScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, SearchScreen):
+                return screen
+        return None
+
+    @work(thread=True, exit_on_error=False, group="usage")
+    def record_usage(self, event: str, properties: dict[str, Any]) -> None:
+        """Behaviour tracking (seed 001 section 9); never disturbs the desk when it fails."""
+        backend, session = self.backend, self.session
+        if backend is None or session is None:
+            return
+        try:
+            backend.record_usage(session.token, event, properties)
+        except SessionExpiredError as exc:
+            self.call_from_thread(self.session_ended, exc.message)
+        except Exception as exc:
+            self.log.warning(f"usage event {event} not recorded: {exc}")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logout")
+    def _logout(self, token: str) -> None:
+        backend = self.backend
+        if backend is None:
+            return
+        try:
+            backend.logout(token)
+        except Exception as exc:
+            self.log.warning(f"logout: {exc}")
+
+    # ------------------------------------------------------------ actions
+
+    def action_logout(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        self.session = None
+        self._pending_term = ""
+        self._logout(session.token)
+        self._to_login("You have logged out.", session.username)
+
+    def action_search(self) -> None:
+        """Focus the consumer search box (from anywhere once logged in)."""
+        home = self._home()
+        if home is None:
+            return
+        while self.screen is not home and len(self.screen_stack) > 2:
+            self.pop_screen()
+        home.focus_search()
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        local, everywhere = key_rows(self, screen, self.keymap, screen.active_bindings)
+        title = "Consumer search" if isinstance(screen, SearchScreen) else "Log in"
+        self.push_screen(HelpScreen(title, local, everywhere))
+
+    def open_consumer(self, account_no: str) -> None:
+        """Show ``account_no``'s details on the home screen (used by the command palette)."""
+        home = self._home()
+        if home is None or self.session is None:
+            return
+        while self.screen is not home and len(self.screen_stack) > 2:
+            self.pop_screen()
+        home.open_account(account_no)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search":
+            return self.session is not None
+        return True

@@ -1,0 +1,85 @@
+"""Command palette providers: consumers (searched in the backend, off the UI thread) and
+navigation (screens and app actions)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from cso_tui.screens.base import cso_app
+from cso_tui.services.errors import SessionExpiredError
+from cso_tui.services.schemas import ConsumerHit
+from cso_tui.widgets.badges import CONSUMER_STATUS, VIP_MARK, badge_for
+
+MIN_QUERY = 2
+PALETTE_LIMIT = 10
+
+
+def hit_text(hit: ConsumerHit) -> str:
+    vip = f" {VIP_MARK}" if hit.vip else ""
+    status = badge_for(hit.status, CONSUMER_STATUS).text(short=True)
+    phone = f" · {hit.phone}" if hit.phone else ""
+    return f"{hit.account_no}  {hit.name}{vip} · {status}{phone}"
+
+
+class ConsumerProvider(Provider):
+    """Find a consumer by anything the search box takes; choosing one opens its details."""
+
+    async def search(self, query: str) -> Hits:
+        app = cso_app(self.screen)
+        backend, session = app.backend, app.session
+        term = query.strip()
+        if backend is None or session is None or len(term) < MIN_QUERY:
+            return
+        try:
+            # a blocking backend call: run it in a thread so the palette keeps painting
+            page = await asyncio.to_thread(
+                backend.search_consumers, session.token, term, None, PALETTE_LIMIT
+            )
+        except SessionExpiredError as exc:
+            app.session_ended(exc.message)
+            return
+        except Exception as exc:  # the palette is no place for a traceback: say it once
+            app.notify(f"Consumer lookup failed: {exc}", severity="error")
+            return
+        matcher = self.matcher(term)
+        count = len(page.items)
+        for index, hit in enumerate(page.items):
+            text = hit_text(hit)
+            yield Hit(
+                # the backend ranks best first: keep its order above fuzzy matches
+                score=1.0 - index / (count * 10),
+                match_display=matcher.highlight(text),
+                command=partial(app.open_consumer, hit.account_no),
+                text=text,
+                help=f"Open {hit.account_no}: {hit.service_address}",
+            )
+
+
+class NavigationProvider(Provider):
+    """Screens and app actions."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = cso_app(self.screen)
+        commands: list[tuple[str, str, Callable[[], object]]] = []
+        if app.session is not None:
+            commands.append(
+                ("Consumer search", "Go to the search box (/ or ctrl+f)", app.action_search)
+            )
+            commands.append(("Log out", "End this session and return to login", app.action_logout))
+        commands.append(("Help: keys", "List the keys of this screen (? or F1)", app.action_help))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
