@@ -177,15 +177,18 @@ class LoginScreen(Screen[None]):
         password.focus()
 
     def action_enter(self) -> None:
+        # A priority binding runs as the key arrives, while keys typed just before it may
+        # still wait in the field's queue: moving focus must happen now (so the next keys go
+        # to the next field), but reading the fields must wait behind those queued keys.
         username = self.query_one("#username", Input)
         password = self.query_one("#password", Input)
         if self.focused is username:
             if password.value:
-                self.submit()
+                username.call_later(self.submit)
             else:
                 self.set_focus(password)
         elif self.focused is password:
-            self.submit()
+            password.call_later(self.submit)
         else:
             raise SkipAction()  # the demo user list chooses with enter
 
