@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from .tmux import Terminal, cso_tui_exe, isolated_env, pytestmark  # noqa: F401
+from .tmux import Terminal, cso_tui_exe, isolated_env, needs_tmux
 
-pytestmark = [pytestmark, pytest.mark.e2e]  # noqa: F811
+pytestmark = [needs_tmux, pytest.mark.e2e]
 
 
 def test_demo_login_search_meter_shows_john_doe(tmp_path: Path) -> None:
