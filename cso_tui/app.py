@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, get_system_commands_provider
@@ -24,7 +24,9 @@ from cso_tui.screens.login import LoginScreen
 from cso_tui.screens.search import SearchScreen
 from cso_tui.services.backend import Backend
 from cso_tui.services.errors import SessionExpiredError
-from cso_tui.services.schemas import SessionInfo
+
+if TYPE_CHECKING:
+    from cso_tui.services.schemas import SessionInfo
 
 AUTO_THEME = "auto"
 DEFAULT_THEME = "textual-dark"

@@ -6,13 +6,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from cso_tui.screens.base import cso_app
 from cso_tui.services.errors import SessionExpiredError
-from cso_tui.services.schemas import ConsumerHit
 from cso_tui.widgets.badges import CONSUMER_STATUS, VIP_MARK, badge_for
+
+if TYPE_CHECKING:
+    from cso_tui.services.schemas import ConsumerHit
 
 MIN_QUERY = 2
 PALETTE_LIMIT = 10

@@ -176,3 +176,15 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+class SearchKind(StrEnum):
+    """What the unified search box detected in the term."""
+
+    EMPTY = "empty"
+    ACCOUNT = "account"
+    METER = "meter"
+    DEVICE = "device"
+    PHONE = "phone"
+    EMAIL = "email"
+    NAME = "name"  # name or address text

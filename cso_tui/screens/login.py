@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -15,7 +17,9 @@ from textual.widgets.option_list import Option
 from cso_tui.screens.base import cso_app, describe_error
 from cso_tui.services.backend import Backend
 from cso_tui.services.errors import AccountLockedError, AuthenticationError, ValidationError
-from cso_tui.services.schemas import BackendInfo, SessionInfo
+
+if TYPE_CHECKING:
+    from cso_tui.services.schemas import BackendInfo, SessionInfo
 
 FIRST_USER_COMMAND = "cso-tui user add NAME --role utility_admin"
 

@@ -7,6 +7,8 @@ asked for and answers for an older term are dropped when they arrive.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -16,11 +18,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
+from cso_tui.models.enums import SearchKind
 from cso_tui.screens.base import cso_app, describe_error
 from cso_tui.services.errors import NotFoundError, SessionExpiredError
-from cso_tui.services.schemas import ConsumerSummary, SearchKind, SearchPage
 from cso_tui.widgets.details import ConsumerDetails
 from cso_tui.widgets.results import ResultsTable
+
+if TYPE_CHECKING:
+    from cso_tui.services.schemas import ConsumerSummary, SearchPage
 
 KIND_LABELS: dict[SearchKind, str] = {
     SearchKind.EMPTY: "",

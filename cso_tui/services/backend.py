@@ -9,17 +9,18 @@ Errors are the typed ones in :mod:`cso_tui.services.errors`.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from cso_tui.services.schemas import (
-    BackendInfo,
-    ConsumerSummary,
-    ConsumerUpdate,
-    NoteOut,
-    SearchPage,
-    SessionInfo,
-    UserOut,
-)
+if TYPE_CHECKING:
+    from cso_tui.services.schemas import (
+        BackendInfo,
+        ConsumerSummary,
+        ConsumerUpdate,
+        NoteOut,
+        SearchPage,
+        SessionInfo,
+        UserOut,
+    )
 
 
 @runtime_checkable

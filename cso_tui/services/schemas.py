@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from cso_tui.models.enums import SearchKind
+
+__all__ = ["SearchKind"]  # re-exported: part of the contract
 
 
 class Model(BaseModel):
@@ -46,16 +49,6 @@ class UserOut(Model):
     full_name: str
     role: str
     active: bool
-
-
-class SearchKind(StrEnum):
-    EMPTY = "empty"
-    ACCOUNT = "account"
-    METER = "meter"
-    DEVICE = "device"
-    PHONE = "phone"
-    EMAIL = "email"
-    NAME = "name"  # name or address text
 
 
 class ConsumerHit(Model):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Label, Static
 
 from cso_tui.config import DisplaySettings
-from cso_tui.services.schemas import ConsumerSummary
 from cso_tui.widgets.badges import (
     CONSUMER_STATUS,
     PAYMENT_STANDING,
@@ -17,6 +18,9 @@ from cso_tui.widgets.badges import (
     badge_for,
 )
 from cso_tui.widgets.format import format_date, format_money
+
+if TYPE_CHECKING:
+    from cso_tui.services.schemas import ConsumerSummary
 
 # (id, label) in reading order; the grid lays them out in one or two label/value columns
 FIELDS: tuple[tuple[str, str], ...] = (

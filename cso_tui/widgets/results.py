@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -11,7 +12,7 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from cso_tui.services.schemas import ConsumerHit, SearchKind
+from cso_tui.models.enums import SearchKind
 from cso_tui.widgets.badges import (
     CONSUMER_STATUS,
     VIP_MARK,
@@ -21,6 +22,9 @@ from cso_tui.widgets.badges import (
     tone_styles,
 )
 from cso_tui.widgets.format import format_money
+
+if TYPE_CHECKING:
+    from cso_tui.services.schemas import ConsumerHit
 
 CELL_PADDING = 1
 SCROLLBAR = 2
