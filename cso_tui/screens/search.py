@@ -163,6 +163,9 @@ class SearchScreen(Screen[None]):
             self._debounce.stop()
             self._debounce = None
         if not event.value.strip():
+            # already loaded by the backend by now: the import is a dictionary look-up
+            from cso_tui.services.schemas import SearchPage
+
             self.searching = False
             self._show_results(SearchPage(term="", kind=SearchKind.EMPTY, items=[]), self.seq)
             return
