@@ -50,7 +50,7 @@ class SearchIndexV1:
         "ix_consumer_search_tsv": "CREATE INDEX ix_consumer_search_tsv ON consumer USING gin "
         "(search_tsv)",
         "ix_consumer_search_trgm": "CREATE INDEX ix_consumer_search_trgm ON consumer USING gin "
-        "((lower(name || ' ' || service_address)) gin_trgm_ops)",
+        "((lower(cso_unaccent(name || ' ' || service_address))) gin_trgm_ops)",
     }
 
     def create(self, conn: Connection) -> None:
@@ -76,11 +76,19 @@ class SearchIndexV1:
             self.create_sqlite_triggers(conn)
             self.rebuild(conn)
         else:
-            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
+            # unaccent() is only STABLE (its dictionary could change); a generated column and
+            # an index need IMMUTABLE, so pin the dictionary in a wrapper.
+            conn.exec_driver_sql(
+                "CREATE FUNCTION cso_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE "
+                "PARALLEL SAFE STRICT AS $$ SELECT public.unaccent('public.unaccent', $1) $$"
+            )
             conn.exec_driver_sql(
                 "ALTER TABLE consumer ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS ("
-                "setweight(to_tsvector('simple', coalesce(name, '')), 'A') || "
-                "setweight(to_tsvector('simple', coalesce(service_address, '')), 'B')) STORED"
+                "setweight(to_tsvector('simple', cso_unaccent(coalesce(name, ''))), 'A') || "
+                "setweight(to_tsvector('simple', cso_unaccent(coalesce(service_address, ''))),"
+                " 'B')) STORED"
             )
             self.create_pg_indexes(conn)
 
@@ -115,6 +123,7 @@ class SearchIndexV1:
         else:
             self.drop_pg_indexes(conn)
             conn.exec_driver_sql("ALTER TABLE consumer DROP COLUMN IF EXISTS search_tsv")
+            conn.exec_driver_sql("DROP FUNCTION IF EXISTS cso_unaccent(text)")
 
 
 search_index = SearchIndexV1()

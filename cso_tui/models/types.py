@@ -18,11 +18,14 @@ def to_money(value: Decimal | int | str) -> Decimal:
         raise TypeError("money must not be a float; pass Decimal, int or str")
     try:
         amount = Decimal(value)
-    except InvalidOperation as exc:
+        if not amount.is_finite():
+            raise ValueError(f"not an amount: {value!r}")
+        exact = amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
+    except InvalidOperation as exc:  # unparseable, or too large to hold cents
         raise ValueError(f"not an amount: {value!r}") from exc
-    if amount != amount.quantize(CENT):
+    if amount != exact:
         raise ValueError(f"amount has more than two decimals: {value!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
+    return exact
 
 
 def to_cents(value: Decimal) -> int:

@@ -203,6 +203,7 @@ class LocalBackend:
 
     def _track(self, actor: Actor, event: str, properties: dict[str, Any]) -> None:
         """A usage event in its own short write (Core insert: ~0.3 ms)."""
+        properties = json.loads(json.dumps(properties, default=str))  # dates, Decimals: text
         with self._engines.write.begin() as conn:
             conn.execute(
                 _USAGE_INSERT,
@@ -327,10 +328,17 @@ class LocalBackend:
         name = username.strip().lower()
         failure: Exception | None = None
         result: SessionInfo | None = None
+        # The slow hash check runs outside the write transaction (on SQLite that would hold
+        # every terminal's writes); the counting below runs on the row under lock, so parallel
+        # wrong guesses cannot slip past the lockout.
+        with self._read() as r:
+            stored = r.exec(
+                select(User.password_hash).where(User.username == name, User.active)
+            ).first()
+        password_ok = verify_password(password, stored or dummy_hash()) and stored is not None
         with self._write() as s:
-            user = s.exec(select(User).where(User.username == name)).first()
+            user = s.exec(select(User).where(User.username == name).with_for_update()).first()
             if user is None or not user.active:
-                verify_password(password, dummy_hash())
                 self._audit(
                     s,
                     None,
@@ -353,7 +361,7 @@ class LocalBackend:
                         f"{user.locked_until:%H:%M} UTC. Try again later or ask an administrator.",
                         user.locked_until,
                     )
-                elif not verify_password(password, user.password_hash):
+                elif not password_ok or user.password_hash != stored:
                     new = lockout.after_failure(
                         state,
                         now,
@@ -434,12 +442,14 @@ class LocalBackend:
         if detected.kind is SearchKind.EMPTY:
             return SearchPage(term=term, kind=SearchKind.EMPTY, items=[])
         try:
+            search_engine.Cursor.decode(cursor)
+        except ValueError as exc:
+            raise ValidationError("cursor", "That page marker is not valid: search again.") from exc
+        try:
             with self._engines.read.connect() as conn:
                 kind, items, next_cursor = search_engine.search(
                     conn, self.dialect, detected, cursor, size
                 )
-        except ValueError as exc:
-            raise ValidationError("cursor", "That page marker is not valid: search again.") from exc
         except OperationalError as exc:
             raise UnavailableError(f"The search could not run: {exc.orig}. Try again.") from exc
         self._track(
@@ -657,6 +667,9 @@ class LocalBackend:
     def create_first_user(self, username: str, full_name: str, role: str, password: str) -> UserOut:
         """Bootstrap: the first user of an empty database (no login possible before it)."""
         with self._write() as s:
+            if self.dialect == "postgresql":
+                # READ COMMITTED would let parallel bootstraps all see an empty table
+                s.execute(text("LOCK TABLE app_user IN SHARE ROW EXCLUSIVE MODE"))
             if s.exec(select(User.id).limit(1)).first() is not None:
                 raise PermissionDeniedError(
                     "Users already exist: log in as an administrator to add more."

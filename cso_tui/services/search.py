@@ -19,6 +19,7 @@ from cso_tui.services.rules.search_terms import (
     ACCOUNT_PREFIXES,
     Detected,
     prefix_upper_bound,
+    unaccent,
 )
 from cso_tui.services.schemas import ConsumerHit, SearchKind
 
@@ -55,29 +56,116 @@ class Cursor:
         if not cursor:
             return 0, "", 0
         tier, last_id, key = cursor.split("|", 2)
+        if int(tier) < 0:
+            raise ValueError("negative tier")
         return int(tier), key, int(last_id)
 
 
-def _range_search(
-    conn: Connection,
-    column: str,
-    prefix: str,
-    matched: str,
-    after: tuple[str, int] | None,
-    limit: int,
-    join: str = "",
-) -> list[tuple[str, int, ConsumerHit]]:
-    """Rows whose ``column`` starts with ``prefix``, ordered by (column, id)."""
-    params: dict[str, Any] = {"lo": prefix, "hi": prefix_upper_bound(prefix), "lim": limit}
-    seek = ""
-    if after is not None:
-        seek = f" AND ({column} > :k OR ({column} = :k AND c.id > :i))"
-        params.update(k=after[0], i=after[1])
-    sql = (
-        f"SELECT {HIT_COLUMNS}, {column} AS sort_key FROM consumer c {join} "
-        f"WHERE {column} >= :lo AND {column} < :hi{seek} ORDER BY {column}, c.id LIMIT :lim"
+def _in_range(column: str, prefix: str, name: str) -> tuple[str, dict[str, Any]]:
+    """SQL for "``column`` starts with ``prefix``" as an index range (LIKE would not use it)."""
+    hi = prefix_upper_bound(prefix)
+    if hi is None:
+        return f"{column} >= :{name}_lo", {f"{name}_lo": prefix}
+    return (
+        f"{column} >= :{name}_lo AND {column} < :{name}_hi",
+        {f"{name}_lo": prefix, f"{name}_hi": hi},
     )
-    return [(r.sort_key, r.id, _hit(r, matched)) for r in conn.execute(text(sql), params)]
+
+
+@dataclass(frozen=True)
+class _Range:
+    """Consumers found by a key range, ordered by (key, consumer id); ``where`` keeps every
+    consumer to one row and out of the plans before this one, so pages never repeat."""
+
+    column: str
+    where: str
+    params: dict[str, Any]
+    matched: str
+    join: str = ""
+
+    def page(self, conn: Connection, after: tuple[str, int] | None, limit: int) -> list[Row]:
+        params = {**self.params, "lim": limit}
+        seek = ""
+        if after is not None:
+            col = self.column
+            seek = f" AND ({col} > :k OR ({col} = :k AND c.id > :i))"
+            params.update(k=after[0], i=after[1])
+        sql = (
+            f"SELECT {HIT_COLUMNS}, {self.column} AS sort_key FROM consumer c {self.join} "
+            f"WHERE {self.where}{seek} ORDER BY {self.column}, c.id LIMIT :lim"
+        )
+        return [(r.sort_key, r.id, _hit(r, self.matched)) for r in conn.execute(text(sql), params)]
+
+
+def _identifier_ranges(kind: SearchKind, key: str) -> list[tuple[SearchKind, _Range]]:
+    """Account, meter and device ranges for an identifier; each consumer appears once."""
+    acct, acct_p = _in_range("c.account_no", key, "a")
+    params = {**acct_p}
+
+    def gear(column: str, name: str) -> tuple[str, str]:
+        """(first matching row of this consumer, "the consumer has a matching one")."""
+        cond, p = _in_range(f"m.{column}", key, name)
+        params.update(p)
+        inner, _ = _in_range(f"m2.{column}", key, name)
+        any_, _ = _in_range(f"m3.{column}", key, name)
+        first = (
+            f"{cond} AND NOT EXISTS (SELECT 1 FROM meter m2 WHERE m2.consumer_id = c.id "
+            f"AND {inner} AND m2.{column} < m.{column})"
+        )
+        return first, f"EXISTS (SELECT 1 FROM meter m3 WHERE m3.consumer_id = c.id AND {any_})"
+
+    meter_first, has_meter = gear("meter_no", "m")
+    device_first, has_device = gear("device_no", "d")
+    join = "JOIN meter m ON m.consumer_id = c.id"
+
+    def rng(column: str, where: str, matched: str, j: str = "") -> _Range:
+        return _Range(column, where, params, matched, j)
+
+    if kind is SearchKind.METER:
+        return [
+            (SearchKind.METER, rng("m.meter_no", meter_first, "meter_no", join)),
+            (SearchKind.ACCOUNT, rng("c.account_no", f"{acct} AND NOT {has_meter}", "account_no")),
+        ]
+    if kind is SearchKind.DEVICE:
+        return [
+            (SearchKind.DEVICE, rng("m.device_no", device_first, "device_no", join)),
+            (
+                SearchKind.ACCOUNT,
+                rng("c.account_no", f"{acct} AND NOT {has_device}", "account_no"),
+            ),
+        ]
+    return [
+        (SearchKind.ACCOUNT, rng("c.account_no", acct, "account_no")),
+        (
+            SearchKind.METER,
+            rng("m.meter_no", f"{meter_first} AND NOT ({acct})", "meter_no", join),
+        ),
+        (
+            SearchKind.DEVICE,
+            rng(
+                "m.device_no",
+                f"{device_first} AND NOT ({acct}) AND NOT {has_meter}",
+                "device_no",
+                join,
+            ),
+        ),
+    ]
+
+
+def _digit_ranges(digits: str) -> list[tuple[SearchKind, _Range]]:
+    """A short number: an account number's digits under each prefix, else a phone's end."""
+    out: list[tuple[SearchKind, _Range]] = []
+    accounts: list[str] = []
+    params: dict[str, Any] = {}
+    for n, prefix in enumerate(ACCOUNT_PREFIXES):
+        cond, p = _in_range("c.account_no", prefix + digits, f"a{n}")
+        params.update(p)
+        accounts.append(f"({cond})")
+        out.append((SearchKind.ACCOUNT, _Range("c.account_no", cond, p, "account_no")))
+    phone, p = _in_range("c.phone_key", digits[::-1], "p")
+    where = f"{phone} AND NOT ({' OR '.join(accounts)})"
+    out.append((SearchKind.PHONE, _Range("c.phone_key", where, {**params, **p}, "phone")))
+    return out
 
 
 @dataclass(frozen=True)
@@ -130,7 +218,8 @@ def _pg_text_tiers(tokens: Sequence[str]) -> list[_Tier]:
     def q(parts: Sequence[str]) -> str:
         return " & ".join(parts)
 
-    safe = [t.replace("'", "").replace("\\", "") for t in tokens]
+    # the index holds unaccented words (cso_unaccent), as SQLite's remove_diacritics does
+    safe = [unaccent(t).replace("'", "").replace("\\", "") for t in tokens]
     name_exact = q([f"'{t}':A" for t in safe])
     name_prefix = q([f"'{t}':*A" for t in safe])
     anywhere = q([f"'{t}':*" for t in safe])
@@ -175,8 +264,8 @@ def _fragment_tier(dialect: str, fragment: str) -> _Tier:
         )
     return _Tier(
         "fragment",
-        "lower(c.name || ' ' || c.service_address) LIKE :l ESCAPE '\\'",
-        {"l": like},
+        "lower(cso_unaccent(c.name || ' ' || c.service_address)) LIKE :l ESCAPE '\\'",
+        {"l": "%" + _like_escape(unaccent(fragment.lower())) + "%"},
     )
 
 
@@ -208,16 +297,14 @@ def search(
     start, key, last_id = Cursor.decode(cursor)
     plans = _plans(dialect, detected)
     found: list[tuple[int, str, int, ConsumerHit]] = []
-    seen: set[str] = set()
     for index in range(start, len(plans)):
         plan = plans[index]
         if plan.fallback and index != start and (found or cursor):
             break
         after = (key, last_id) if index == start and cursor else None
+        # plans are disjoint (each excludes what earlier ones match), so no row repeats
         for sort_key, row_id, hit in plan.run(conn, after, limit + 1 - len(found)):
-            if hit.account_no not in seen:
-                seen.add(hit.account_no)
-                found.append((index, sort_key, row_id, hit))
+            found.append((index, sort_key, row_id, hit))
         if len(found) > limit:
             break
     next_cursor = None
@@ -232,41 +319,21 @@ def search(
 
 
 def _plans(dialect: str, d: Detected) -> list[Plan]:
-    def rng(
-        column: str, prefix: str, matched: str, join: str = ""
-    ) -> Callable[[Connection, tuple[str, int] | None, int], list[Row]]:
-        def run(conn: Connection, after: tuple[str, int] | None, lim: int) -> list[Row]:
-            return _range_search(conn, column, prefix, matched, after, lim, join)
-
-        return run
-
     def tiered(t: _Tier) -> Callable[[Connection, tuple[str, int] | None, int], list[Row]]:
         def run(conn: Connection, after: tuple[str, int] | None, lim: int) -> list[Row]:
             return _tier_page(conn, t, after[1] if after else 0, lim)
 
         return run
 
-    meter_join = "JOIN meter m ON m.consumer_id = c.id"
-    account = SearchKind.ACCOUNT
     if d.kind is SearchKind.ACCOUNT and d.digits:
-        plans = [
-            Plan(account, rng("c.account_no", p + d.digits, "account_no")) for p in ACCOUNT_PREFIXES
-        ]
-        plans.append(Plan(SearchKind.PHONE, rng("c.phone_key", d.digits[::-1], "phone")))
-        return plans
-    meter = Plan(SearchKind.METER, rng("m.meter_no", d.key, "meter_no", meter_join))
-    device = Plan(SearchKind.DEVICE, rng("m.device_no", d.key, "device_no", meter_join))
-    by_account = Plan(account, rng("c.account_no", d.key, "account_no"))
-    if d.kind is SearchKind.ACCOUNT:
-        return [by_account, meter, device]
-    if d.kind is SearchKind.METER:
-        return [meter, by_account]
-    if d.kind is SearchKind.DEVICE:
-        return [device, by_account]
-    if d.kind is SearchKind.PHONE:
-        return [Plan(SearchKind.PHONE, rng("c.phone_key", d.key, "phone"))]
-    if d.kind is SearchKind.EMAIL:
-        return [Plan(SearchKind.EMAIL, rng("c.email_key", d.key, "email"))]
+        return [Plan(kind, r.page) for kind, r in _digit_ranges(d.digits)]
+    if d.kind in (SearchKind.ACCOUNT, SearchKind.METER, SearchKind.DEVICE):
+        return [Plan(kind, r.page) for kind, r in _identifier_ranges(d.kind, d.key)]
+    if d.kind in (SearchKind.PHONE, SearchKind.EMAIL):
+        column = "c.phone_key" if d.kind is SearchKind.PHONE else "c.email_key"
+        cond, params = _in_range(column, d.key, "k")
+        matched = "phone" if d.kind is SearchKind.PHONE else "email"
+        return [Plan(d.kind, _Range(column, cond, params, matched).page)]
     if d.kind is SearchKind.NAME:
         tiers = _sqlite_text_tiers(d.tokens) if dialect == "sqlite" else _pg_text_tiers(d.tokens)
         plans = [Plan(None, tiered(t)) for t in tiers]

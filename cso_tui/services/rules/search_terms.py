@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 from dataclasses import dataclass
 
 from cso_tui.services.schemas import SearchKind
@@ -39,6 +41,12 @@ def email_key(email: str | None) -> str | None:
     return email.strip().lower() if email else None
 
 
+def unaccent(text: str) -> str:
+    """ "José Álvarez" -> "Jose Alvarez": staff type names without accents."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def name_tokens(text: str) -> tuple[str, ...]:
     return tuple(t.lower() for t in _TOKEN.findall(text))
 
@@ -70,6 +78,10 @@ def detect(term: str) -> Detected:
     return Detected(SearchKind.NAME, " ".join(tokens), tokens=tokens)
 
 
-def prefix_upper_bound(prefix: str) -> str:
-    """The smallest string greater than every string starting with ``prefix``."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest string greater than every string starting with ``prefix``, or None when
+    there is none (the prefix is empty or all U+10FFFF): then the range has no upper end."""
+    stem = prefix.rstrip(chr(sys.maxunicode))
+    if not stem:
+        return None
+    return stem[:-1] + chr(ord(stem[-1]) + 1)

@@ -1,0 +1,614 @@
+"""Rows that do not depend on the consumer count: settings, staff and the seeds' sample records.
+
+The sample records are written exactly as the seed documents give them (004 s.8 and
+003 s.8). Where a seed contradicts itself the choice is stated next to the value.
+Seed times are office times (America/Chicago) and are stored as UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from cso_tui.demo import vocab
+from cso_tui.demo.writer import Row, TimeText, seconds_of
+from cso_tui.models.enums import Role
+from cso_tui.services.passwords import hash_password
+from cso_tui.services.rules.search_terms import email_key, phone_key
+
+OFFICE_ZONE = ZoneInfo("America/Chicago")
+DEMO_PASSWORD = "demo"
+
+# (username, full name, role): the demo logins, in the order the login screen lists them.
+DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
+    ("admin", "James Wilson", Role.CSO_ADMIN),  # seed 004: "By: James Wilson"
+    ("manager", "Lisa Wilson", Role.CSO_MANAGER),  # seed 003: creates service orders
+    ("executive", "Sarah Johnson", Role.CUSTOMER_EXECUTIVE),  # seed 003: created DIS-2024-001234
+    ("callcenter", "Jane Smith", Role.CALL_CENTER),  # seed 004: note author
+    ("recovery", "Robert Johnson", Role.RECOVERY_EXECUTIVE),  # seed 004: note author
+    ("billing", "Emily Davis", Role.BILLING_SPECIALIST),
+    ("technician", "Mike Thompson", Role.FIELD_TECHNICIAN),  # seed 003: assigned the SO
+    ("utilityadmin", "Daniel Brown", Role.UTILITY_ADMIN),
+)
+
+# Staff per role, demo login included, and how many of them are active (seed 001 s.3.1:
+# 12/15 customer executives, 18/22 call-center representatives, 7/10 CSO admins).
+STAFF_PLAN: dict[Role, tuple[int, int]] = {
+    Role.CSO_ADMIN: (10, 7),
+    Role.CSO_MANAGER: (2, 2),
+    Role.CUSTOMER_EXECUTIVE: (15, 12),
+    Role.CALL_CENTER: (22, 18),
+    Role.RECOVERY_EXECUTIVE: (3, 3),
+    Role.BILLING_SPECIALIST: (2, 2),
+    Role.FIELD_TECHNICIAN: (6, 6),
+    Role.UTILITY_ADMIN: (1, 1),
+}
+
+# ---------------------------------------------------------------- identifiers
+
+# Synthetic identifiers continue after the seeds' sample numbers (PAY-10045, C-3245, ...).
+FIRST_ACCOUNT = 10008  # WU-10001, WU-10002 and WU-10007 are the seed's consumers
+FIRST_PAYMENT = 10046
+FIRST_BILL = 100001  # regular bills BL-n (the sample records use BL-90001 upward)
+FIRST_INVOICE = 400001  # final bills INV-n (seed 003's example is INV-414013)
+FIRST_COMPLAINT = 3246
+FIRST_REQUEST = 3246
+FIRST_QUERY = 10001
+FIRST_ORDER = 4524
+FIRST_METER = 1000001  # M-1000001 / D-5000001 upward: seven digits up to ~3M meters
+FIRST_DEVICE = 5000001
+
+# ---------------------------------------------------------------- settings (seed 003 s.7)
+
+# (code, name, description, priority, requires approval, applies to)
+REASONS: tuple[tuple[str, str, str, str, bool, str], ...] = (
+    ("NP-001", "Non-payment of bills", "Customer has outstanding balance exceeding 90 days",
+     "high", True, "disconnection"),
+    ("CR-001", "Customer request - moving out",
+     "Customer is vacating the premises and asked to close the account", "low", False,
+     "disconnection"),
+    ("CR-002", "Customer request - temporary",
+     "Customer asked for a temporary disconnection (travel, renovation)", "low", False,
+     "disconnection"),
+    ("SH-001", "Safety hazard",
+     "Leak or unsafe installation endangering people or property", "high", False,
+     "disconnection"),
+    ("MT-001", "Meter tampering", "Evidence of meter tampering or an unauthorised connection",
+     "high", True, "disconnection"),
+    ("VP-001", "Vacant premises", "Premises found vacant during inspection", "medium", True,
+     "disconnection"),
+    ("RC-001", "Dues cleared", "Outstanding balance paid in full; restore service", "medium",
+     False, "reconnection"),
+    ("RC-002", "Customer returning", "Customer returning after a temporary disconnection",
+     "low", False, "reconnection"),
+    ("RC-003", "Hazard resolved", "Safety issue repaired and inspected; restore service",
+     "high", False, "reconnection"),
+)  # fmt: skip
+REASON_ID = {r[0]: i for i, r in enumerate(REASONS, start=1)}
+
+# Two-hour blocks from 08:00 to 18:00 (seed 003 AC005), labelled as the seed writes them.
+TIME_SLOTS: tuple[tuple[str, int, int], ...] = tuple(
+    (f"{_h % 12 or 12}:00 {'AM' if _h < 12 else 'PM'} - "
+     f"{(_h + 2) % 12 or 12}:00 {'AM' if _h + 2 < 12 else 'PM'}", _h * 60, (_h + 2) * 60)
+    for _h in range(8, 18, 2)
+)  # fmt: skip
+
+# request type -> (acknowledgement, response, resolution) in hours
+SLA_TARGETS: tuple[tuple[str, int, int, int], ...] = (
+    ("disconnection", 2, 4, 24),  # seed 003 s.8 "Sample SLA Data"
+    ("reconnection", 2, 4, 24),
+    ("complaint", 24, 48, 120),  # seed 000: validated within 48 h
+    ("service_request", 24, 48, 240),
+    ("query", 24, 48, 72),  # seed 000: acknowledged in 24 h, answered in 48 h, escalated at 72 h
+    ("service_order", 24, 24, 72),  # seed 000: assigned within 24 h, progress every 24 h
+)
+
+CHECKLIST: tuple[str, ...] = (
+    "Final meter reading recorded and verified",
+    "Outstanding balance settled or payment arrangement recorded",
+    "Security deposit applied or refund processed",
+    "Customer notified of the disconnection date",
+    "Meter sealed or removed and device number confirmed",
+    "Service order completed and signed off by the field technician",
+)
+
+
+def office_seconds(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> int:
+    """An office (America/Chicago) wall time as UTC seconds on the TimeText scale."""
+    return seconds_of(datetime(y, m, d, hh, mm, tzinfo=OFFICE_ZONE))
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7)
+    if n > 0:
+        return day + timedelta(weeks=n - 1)
+    # n < 0: the last such weekday of the month
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    last = nxt - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def holidays(as_of: date) -> list[tuple[date, str]]:
+    """US federal office holidays within four months either side of ``as_of``."""
+    found: list[tuple[date, str]] = []
+    for y in (as_of.year - 1, as_of.year, as_of.year + 1):
+        found += [
+            (date(y, 1, 1), "New Year's Day"),
+            (_nth_weekday(y, 1, 0, 3), "Martin Luther King Jr. Day"),
+            (_nth_weekday(y, 2, 0, 3), "Presidents' Day"),
+            (_nth_weekday(y, 5, 0, -1), "Memorial Day"),
+            (date(y, 6, 19), "Juneteenth"),
+            (date(y, 7, 4), "Independence Day"),
+            (_nth_weekday(y, 9, 0, 1), "Labor Day"),
+            (date(y, 11, 11), "Veterans Day"),
+            (_nth_weekday(y, 11, 3, 4), "Thanksgiving Day"),
+            (date(y, 12, 25), "Christmas Day"),
+        ]
+    window = timedelta(days=120)
+    return sorted((d, n) for d, n in found if abs(d - as_of) <= window)
+
+
+def settings_rows(tt: TimeText, as_of: date) -> dict[str, list[Row]]:
+    return {
+        "disconnection_reason": [
+            (i, code, name, desc, prio, int(approval), applies, 1, i)
+            for i, (code, name, desc, prio, approval, applies) in enumerate(REASONS, start=1)
+        ],
+        "time_slot": [(i, label, s, e, 1) for i, (label, s, e) in enumerate(TIME_SLOTS, start=1)],
+        "sla_target": list(SLA_TARGETS),
+        "checklist_item": [(i, i, text, 1) for i, text in enumerate(CHECKLIST, start=1)],
+        "holiday": [(d.isoformat(), name) for d, name in holidays(as_of)],
+    }
+
+
+# ---------------------------------------------------------------- staff
+
+
+@dataclass
+class Staff:
+    """Who is who: ids by role and the names the sample records refer to."""
+
+    rows: list[Row] = field(default_factory=list)
+    by_role: dict[Role, list[int]] = field(default_factory=dict)
+    active_by_role: dict[Role, list[int]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    demo_ids: dict[str, int] = field(default_factory=dict)  # username -> id
+
+    def id_of(self, username: str) -> int:
+        return self.demo_ids[username]
+
+
+def staff_rows(tt: TimeText, seed: int, as_of: date) -> Staff:
+    """The 8 demo logins (password "demo", hashed once) and the other staff (no usable login).
+
+    argon2 salts every hash, so ``password_hash`` is the one column that differs between
+    two builds with the same seed.
+    """
+    rng = random.Random(f"cso-demo-staff-{seed}")
+    demo_hash = hash_password(DEMO_PASSWORD)
+    # A random password nobody knows: the other staff exist for dashboards, not for logins.
+    locked_hash = hash_password(secrets.token_urlsafe(32))
+    joined = min(office_seconds(2022, 1, 3, 9), (as_of.toordinal() - 730) * 86400 + 15 * 3600)
+    staff = Staff()
+    taken_names = {full for _, full, _ in DEMO_USERS}
+    taken_users = {u for u, _, _ in DEMO_USERS}
+    next_id = 1
+
+    def add(username: str, full: str, role: Role, active: bool, pw: str) -> None:
+        nonlocal next_id
+        uid = next_id
+        next_id += 1
+        center = vocab.STAFF_CENTERS[uid % len(vocab.STAFF_CENTERS)]
+        staff.rows.append(
+            (
+                uid, username, full, role.value, pw, f"{username}@utility.example", int(active),
+                0, None, None, center, tt.ts(joined + uid * 3600), 1,
+            )
+        )  # fmt: skip
+        staff.by_role.setdefault(role, []).append(uid)
+        if active:
+            staff.active_by_role.setdefault(role, []).append(uid)
+        staff.names[uid] = full
+
+    for username, full, role in DEMO_USERS:
+        add(username, full, role, True, demo_hash)
+        staff.demo_ids[username] = next_id - 1
+    for role, (total, active) in STAFF_PLAN.items():
+        extra = total - 1
+        for k in range(extra):
+            while True:
+                first = vocab.FIRST_NAMES[int(rng.random() * len(vocab.FIRST_NAMES))]
+                last = vocab.LAST_NAMES[int(rng.random() * len(vocab.LAST_NAMES))]
+                full = f"{first} {last}"
+                username = f"{first}.{last}".lower().replace("'", "")
+                if full not in taken_names and username not in taken_users:
+                    break
+            taken_names.add(full)
+            taken_users.add(username)
+            # the last (total - active) of each role are inactive; the demo login stays active
+            add(username, full, role, k < active - 1, locked_hash)
+    return staff
+
+
+# ---------------------------------------------------------------- sample records
+
+
+@dataclass
+class Samples:
+    """The seed documents' records, plus the numbers synthetic data must continue after."""
+
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    last_ids: dict[str, int] = field(default_factory=dict)  # table -> highest id used
+    disconnection_numbers: dict[int, int] = field(default_factory=dict)  # year -> last number
+
+    def add(self, table: str, row: Row) -> None:
+        self.rows.setdefault(table, []).append(row)
+        if isinstance(row[0], int):
+            self.last_ids[table] = max(self.last_ids.get(table, 0), row[0])
+
+
+def _cents(text: str) -> int:
+    whole, _, frac = text.partition(".")
+    return int(whole) * 100 + int((frac + "00")[:2])
+
+
+def _d(y: int, m: int, d: int) -> str:
+    return date(y, m, d).isoformat()
+
+
+def sample_rows(tt: TimeText, staff: Staff) -> Samples:
+    """Seed 004 s.8 (John Doe, Jane Smith, David Miller) and seed 003 s.8 (John Michael Smith)."""
+    s = Samples()
+    ts = tt.ts
+    admin = staff.id_of("admin")
+    executive = staff.id_of("executive")
+    callcenter = staff.id_of("callcenter")
+    recovery = staff.id_of("recovery")
+    counters = {"bill": 90001, "reading": 1}
+
+    def consumer(
+        cid: int, account: str, name: str, email: str, phone: str, service: str,
+        billing: str, town: str, status: str, sub: str, vip: bool, standing: str,
+        balance: str, registered: tuple[int, int, int], connected: tuple[int, int, int],
+        last_billed: str, last_contact: int | None, plan: str, mode: str,
+    ) -> None:  # fmt: skip
+        created = office_seconds(*registered, 10)
+        s.add(
+            "consumer",
+            (
+                cid, account, name, email, email_key(email), phone, phone_key(phone), None,
+                status, "Residential", sub, int(vip), service, billing, town, plan, "Monthly",
+                mode, standing, _cents(balance), _d(*registered), _d(*connected), last_billed,
+                tt.opt(last_contact), None, 0, 0, ts(created), ts(created), 1,
+            ),
+        )  # fmt: skip
+
+    def connection_and_meter(
+        cid: int, conn_id: int, utility: str, status: str, connected: tuple[int, int, int],
+        plan: str, meter: tuple[str, str, str, str], assigned: tuple[int, int, int],
+        reading_status: str,
+    ) -> None:  # fmt: skip
+        unit = "gallons" if utility == "water" else "kWh"
+        s.add(
+            "service_connection",
+            (conn_id, cid, utility, status, _d(*connected), plan, "Monthly", unit,
+             ts(office_seconds(*connected, 10))),
+        )  # fmt: skip
+        meter_no, device_no, mtype, model = meter
+        s.add(
+            "meter",
+            (conn_id, meter_no, device_no, utility, mtype, model, "installed", conn_id, cid,
+             _d(*assigned), _d(*connected), reading_status, 1),
+        )  # fmt: skip
+
+    def readings(
+        meter_id: int, dated: list[tuple[str, int]], first_consumption: int | None
+    ) -> None:
+        previous: int | None = None
+        for i, (day, value) in enumerate(dated):
+            used = first_consumption if i == 0 else value - (previous or 0)
+            s.add(
+                "meter_reading",
+                (counters["reading"], meter_id, day, value, used, "verified", "regular", None),
+            )
+            counters["reading"] += 1
+            previous = value
+
+    def bill(
+        cid: int, conn_id: int | None, period: tuple[str, str], issued: str, due: str,
+        usage: int | None, amount: str, paid: str,
+    ) -> int:  # fmt: skip
+        bid = counters["bill"] - 90000
+        counters["bill"] += 1
+        amt, pd = _cents(amount), _cents(paid)
+        status = "paid" if pd == amt else ("partially_paid" if pd else "unpaid")
+        s.add(
+            "bill",
+            (bid, f"BL-{bid + 90000}", cid, conn_id, "regular", period[0], period[1], issued,
+             due, usage, amt, 0, 0, pd, status, None, None, 0,
+             ts(seconds_of(datetime.fromisoformat(issued).replace(tzinfo=OFFICE_ZONE)) + 6 * 3600),
+             1),
+        )  # fmt: skip
+        return bid
+
+    def payment(
+        pid: int, number: int, cid: int, bill_id: int, amount: str, at: int, method: str,
+        on_time: bool, recorded_by: int | None = None,
+    ) -> None:  # fmt: skip
+        digital = method in vocab.DIGITAL_METHODS
+        s.add(
+            "payment",
+            (pid, f"PAY-{number}", cid, bill_id, _cents(amount), ts(at), method,
+             f"REF-{number}", "processed", int(digital), int(on_time), recorded_by),
+        )  # fmt: skip
+
+    # ---------------------------------------------------------- John Doe, WU-10001 (seed 004)
+    # The consumer list says "Balance: $120.45" and the profile "Current Balance: $75.30",
+    # "Last Payment: $120.45 (Apr 20, 2025)" while the Payment History table has PAY-10045 on
+    # Apr 15, 2025: we follow the profile ($75.30) and the Payment History table (Apr 15).
+    # Standing stays "current" as the list says: the seed's world is May 2025, before the
+    # $75.30 bill falls due, even when the demo's as_of date is later.
+    john_contact = office_seconds(2025, 5, 10, 10, 23)  # "Last Contact: 5/10/2025", 10:23 AM
+    consumer(
+        1, "WU-10001", "John Doe", "john.doe@example.com", "(555) 123-4567",
+        "123 Main St, Anytown", "456 Finance Ave, Billtown", "Anytown", "active",
+        "Single Family", False, "current", "75.30", (2023, 1, 15), (2023, 1, 15),
+        _d(2025, 4, 15), john_contact, "Standard Residential", "Auto-pay (Credit Card)",
+    )  # fmt: skip
+    connection_and_meter(
+        1, 1, "water", "active", (2023, 1, 15), "Standard Residential",
+        ("M-5678", "D-9012", "Smart Water Meter", "Aquaflow X200"), (2023, 1, 10), "active",
+    )  # fmt: skip
+    # The six readings exactly as listed; the first has no earlier reading, so no consumption.
+    john_readings = [
+        (_d(2024, 11, 15), 6800), (_d(2024, 12, 15), 7980), (_d(2025, 1, 15), 9050),
+        (_d(2025, 2, 15), 10100), (_d(2025, 3, 15), 11350), (_d(2025, 4, 15), 12580),
+    ]  # fmt: skip
+    readings(1, john_readings, None)
+    # Bills: monthly on the 15th, due a month later; each paid on its due date by the payment
+    # of the same amount in the Payment History table. Only the bills those payments settle
+    # and the open $75.30 bill (due May 15, 2025, "Next Payment Due") are written, so that the
+    # Financial tab shows exactly the seed's history and balance = $75.30.
+    b1 = bill(1, 1, (_d(2024, 12, 15), _d(2025, 1, 14)), _d(2025, 1, 15), _d(2025, 2, 15),
+              1070, "105.25", "105.25")  # fmt: skip
+    b2 = bill(1, 1, (_d(2025, 1, 15), _d(2025, 2, 14)), _d(2025, 2, 15), _d(2025, 3, 15),
+              1050, "135.80", "135.80")  # fmt: skip
+    b3 = bill(1, 1, (_d(2025, 2, 15), _d(2025, 3, 14)), _d(2025, 3, 15), _d(2025, 4, 15),
+              1250, "120.45", "120.45")  # fmt: skip
+    bill(1, 1, (_d(2025, 3, 15), _d(2025, 4, 14)), _d(2025, 4, 15), _d(2025, 5, 15),
+         1230, "75.30", "0.00")  # fmt: skip
+    payment(1, 9632, 1, b1, "105.25", office_seconds(2025, 2, 15, 8, 5), "Credit Card", True)
+    payment(2, 9923, 1, b2, "135.80", office_seconds(2025, 3, 15, 11, 40), "Bank Transfer", True)
+    payment(3, 10045, 1, b3, "120.45", office_seconds(2025, 4, 15, 8, 5), "Credit Card", True)
+
+    # work items (seed 004 s.8 and its Service Management rules)
+    c3245_at = office_seconds(2025, 3, 20, 10, 12)
+    s.add("complaint", (
+        1, "C-3245", 1, "Low Water Pressure", "Low pressure in the kitchen; possible leak.",
+        "medium", 0, 1, "resolved", ts(c3245_at), executive, admin, ts(c3245_at + 3 * 3600),
+        "Approved: leak check scheduled (SO-4487)", ts(office_seconds(2025, 3, 22, 15, 30)),
+        9, 1,
+    ))  # fmt: skip
+    c2987_at = office_seconds(2025, 1, 20, 14, 2)
+    s.add("complaint", (
+        2, "C-2987", 1, "Billing Dispute", "Bill for December seemed higher than usual.",
+        "low", 0, 0, "resolved", ts(c2987_at), callcenter, admin, ts(c2987_at + 20 * 3600),
+        "Approved: reading re-checked", ts(office_seconds(2025, 1, 28, 11, 0)), 8, 1,
+    ))  # fmt: skip
+    for rid, number, rtype, desc, status, progress, created, sched, done in (
+        (1, "REQ-3245", "Transfer", "Transfer of service to a new address.", "in_progress", 60,
+         office_seconds(2025, 5, 12, 9, 45), None, None),
+        (2, "REQ-3112", "Disconnection", "Disconnect the garden connection for the winter.",
+         "scheduled", 40, office_seconds(2025, 4, 28, 13, 20), _d(2025, 5, 30), None),
+        (3, "REQ-2987", "Reconnection", "Reconnect the garden connection.", "completed", 100,
+         office_seconds(2025, 2, 3, 10, 5), _d(2025, 2, 5), office_seconds(2025, 2, 5, 15, 0)),
+    ):  # fmt: skip
+        s.add("service_request", (
+            rid, number, 1, rtype, desc, "medium", status, progress, executive, 0, "none",
+            ts(created), executive, admin, ts(created + 4 * 3600), "Approved", sched,
+            tt.opt(done), 1,
+        ))  # fmt: skip
+    for oid, number, complaint_id, day, otype, desc in (
+        (1, "SO-4523", None, (2025, 4, 15), "Meter Reading", "Regular monthly reading"),
+        (2, "SO-4487", 1, (2025, 3, 22), "Maintenance", "Check for leak"),
+    ):
+        start = office_seconds(*day, 8, 0)
+        s.add("service_order", (
+            oid, number, 1, None, complaint_id, f"{otype} - John Doe", otype, desc, "completed",
+            "medium", _d(*day), TIME_SLOTS[0][0], 60, None, ts(start), "Lisa Wilson",
+            "Mike Thompson", ts(start), "Lisa Wilson", ts(start + 10 * 3600),
+            ts(start + 3 * 3600), ts(start + 3 * 3600), None, 1,
+        ))  # fmt: skip
+    # Communication history: email / phone / SMS, to and from the customer (seed 004 rules).
+    for cid_, channel, direction, subject, body, at, user in (
+        (1, "email", "to_customer", "Payment reminder",
+         "Your bill of $75.30 is due on May 15, 2025.", john_contact, None),
+        (2, "phone", "from_customer", "Leak check follow-up",
+         "Customer confirmed there has been no leak since the March visit.",
+         office_seconds(2025, 5, 8, 14, 15), callcenter),
+        (3, "sms", "to_customer", "Payment received",
+         "We received your payment of $120.45. Thank you.", office_seconds(2025, 4, 15, 9, 5),
+         None),
+    ):  # fmt: skip
+        s.add("communication", (
+            cid_, 1, None, channel, direction, subject, body, ts(at), user,
+            "received" if direction == "from_customer" else "sent", 0,
+        ))  # fmt: skip
+    for nid, author, body, at in (
+        (1, callcenter, "Customer asked about the next bill estimate; explained the $110-130 "
+         "range based on recent usage.", office_seconds(2025, 5, 20, 11, 40)),
+        (2, recovery, "Reviewed payment history: 92% payment compliance, auto-pay active. No "
+         "collection action needed.", office_seconds(2025, 5, 18, 15, 5)),
+    ):  # fmt: skip
+        s.add("note", (nid, 1, None, author, staff.names[author], body, 1, ts(at)))
+    for did, doc_type, status, day in (
+        (1, "Service Agreement", "verified", (2023, 1, 15)),
+        (2, "Billing Authorization", "published", (2023, 1, 15)),
+        (3, "Water Quality Report", "processing", (2025, 5, 1)),
+    ):
+        slug = doc_type.lower().replace(" ", "-")
+        s.add("document", (
+            did, 1, doc_type, f"{doc_type} - John Doe", status, _d(*day), f"{slug}.pdf",
+            "application/pdf", 184_320 + did * 1024, None, executive,
+            ts(office_seconds(*day, 12)),
+        ))  # fmt: skip
+
+    # ---------------------------------------------------------- Jane Smith, WU-10002 (seed 004)
+    jane_contact = office_seconds(2025, 5, 15, 16, 10)  # "Last Contact: 5/15/2025"
+    consumer(
+        2, "WU-10002", "Jane Smith", "jane.smith@example.com", "(555) 234-5678",
+        "456 Oak Ave, Anytown", "456 Oak Ave, Anytown", "Anytown", "active", "Single Family",
+        True, "current", "0.00", (2021, 6, 1), (2021, 6, 4), _d(2025, 5, 5), jane_contact,
+        "Standard Residential", "Online Banking",
+    )  # fmt: skip
+    connection_and_meter(
+        2, 2, "water", "active", (2021, 6, 4), "Standard Residential",
+        ("M-4421", "D-8834", "Smart Water Meter", "Aquaflow X300"), (2021, 6, 1), "active",
+    )  # fmt: skip
+    readings(2, [(_d(2025, m, 5), 48210 + 1450 * (m - 1)) for m in range(1, 6)], 1380)
+    for month, amount, usage in ((2, "88.10", 1450), (3, "91.75", 1450), (4, "86.40", 1450),
+                                 (5, "93.05", 1450)):  # fmt: skip
+        bid = bill(2, 2, (_d(2025, month - 1, 5), _d(2025, month, 4)), _d(2025, month, 5),
+                   _d(2025, month, 26), usage, amount, amount)  # fmt: skip
+        paid_at = jane_contact if month == 5 else office_seconds(2025, month, 20, 18, 30)
+        pay_no = {2: 9640, 3: 9925, 4: 10030, 5: 10044}[month]  # below the synthetic PAY-10046
+        payment(bid, pay_no, 2, bid, amount, paid_at, "Online Banking", True)
+    s.add("communication", (
+        4, 2, None, "phone", "from_customer", "Payment confirmation",
+        "Customer called to confirm the May payment went through.", ts(jane_contact),
+        callcenter, "received", 1,
+    ))  # fmt: skip
+
+    # ---------------------------------------------------------- David Miller, WU-10007 (seed 004)
+    # "Status: Disconnected, Balance: $389.30, Payment: Collection": three unpaid bills, the
+    # oldest due Nov 15, 2024, more than 90 days overdue by the seed's May 2025.
+    david_contact = office_seconds(2025, 3, 1, 10, 30)  # "Last Contact: 3/1/2025"
+    consumer(
+        3, "WU-10007", "David Miller", "david.miller@example.com", "(555) 345-6789",
+        "246 Elm St, Anytown", "246 Elm St, Anytown", "Anytown", "disconnected", "Apartment",
+        False, "collection", "389.30", (2022, 3, 10), (2022, 3, 14), _d(2024, 12, 15),
+        david_contact, "Standard Residential", "Cash",
+    )  # fmt: skip
+    connection_and_meter(
+        3, 3, "water", "inactive", (2022, 3, 14), "Standard Residential",
+        ("M-6643", "D-9977", "Mechanical Water Meter", "HydroMax M100"), (2022, 3, 10),
+        "inactive",
+    )  # fmt: skip
+    david_values = [31040, 32530, 34060, 35480, 36950, 38420]
+    readings(3, [(_d(2024, m, 15), v) for m, v in zip(range(7, 13), david_values, strict=True)],
+             1460)  # fmt: skip
+    # each bill's usage is the consumption of the reading taken on its issue date
+    for month, usage, amount, paid in ((8, 1460, "121.70", "121.70"),
+                                       (9, 1490, "126.35", "126.35"),
+                                       (10, 1530, "124.90", "124.90"),
+                                       (11, 1420, "128.40", "0.00"),
+                                       (12, 1470, "131.25", "0.00")):  # fmt: skip
+        issued = (2024, month - 1, 15)
+        bid = bill(3, 3, (_d(2024, month - 2, 15), _d(2024, month - 1, 14)), _d(*issued),
+                   _d(2024, month, 15), usage, amount, paid)  # fmt: skip
+        if paid != "0.00":
+            payment(bid, 8700 + month * 60, 3, bid, amount, office_seconds(2024, month, 14, 12),
+                    "Cash", True, recorded_by=admin)  # fmt: skip
+    bill(3, 3, (_d(2024, 11, 15), _d(2024, 12, 14)), _d(2024, 12, 15), _d(2025, 1, 15), 1470,
+         "129.65", "0.00")  # fmt: skip
+    s.add("communication", (
+        5, 3, None, "phone", "to_customer", "Collection call",
+        "Called about the overdue balance of $389.30; customer will call back.",
+        ts(david_contact), recovery, "sent", 0,
+    ))  # fmt: skip
+
+    # ---------------------------------------------------------- John Michael Smith (seed 003)
+    # Outstanding $456.78 = Total due - Payments made; the most recent unpaid bill is due
+    # Nov 30, 2024; the last payment is $150.00 on Oct 15, 2024 (Online Banking), applied to
+    # the oldest open bill (Aug 2024), which leaves it partially paid and over 90 days overdue
+    # on Dec 10, 2024: hence reason NP-001. Water and electricity share one monthly bill.
+    consumer(
+        4, "ACC-2024-001789", "John Michael Smith", "john.smith@email.com", "(555) 123-4567",
+        "123 Oak Street, Springfield, IL 62701", "123 Oak Street, Springfield, IL 62701",
+        "Springfield", "active", "Standard", False, "collection", "456.78", (2024, 1, 15),
+        (2024, 1, 15), _d(2024, 11, 10), office_seconds(2024, 12, 10, 9, 31),
+        "Standard Residential", "Online Banking",
+    )  # fmt: skip
+    connection_and_meter(
+        4, 4, "water", "active", (2024, 1, 15), "Standard Residential",
+        ("M-7801", "D-3301", "Smart Water Meter", "Aquaflow X200"), (2024, 1, 10), "active",
+    )  # fmt: skip
+    connection_and_meter(
+        4, 5, "electricity", "active", (2024, 1, 15), "Standard Residential",
+        ("M-7802", "D-3302", "Smart Electricity Meter", "VoltSense E400"), (2024, 1, 10),
+        "active",
+    )  # fmt: skip
+    readings(4, [(_d(2024, m, 10), 21480 + 3100 * (m - 6)) for m in range(6, 12)], 3050)
+    readings(5, [(_d(2024, m, 10), 5120 + 780 * (m - 6)) for m in range(6, 12)], 810)
+    jms_bills = (
+        ("98.45", "98.45"), ("91.20", "91.20"), ("104.75", "104.75"), ("132.60", "132.60"),
+        ("171.35", "171.35"), ("228.90", "228.90"), ("262.34", "150.00"), ("108.79", "0.00"),
+        ("121.16", "0.00"), ("114.49", "0.00"),
+    )  # fmt: skip
+    for k, (amount, paid) in enumerate(jms_bills):
+        month = k + 2  # issued Feb 10 .. Nov 10, 2024; due on the month's last day
+        last_day = (date(2024, month + 1, 1) - timedelta(days=1)).day if month < 12 else 31
+        period_start = _d(2024, 1, 15) if k == 0 else _d(2024, month - 1, 10)  # registered
+        bid = bill(4, None, (period_start, _d(2024, month, 9)), _d(2024, month, 10),
+                   _d(2024, month, last_day), None, amount, paid)  # fmt: skip
+        if paid == amount:
+            payment(bid, 7400 + month * 97, 4, bid, amount, office_seconds(2024, month, 25, 19),
+                    "Online Banking", True)  # fmt: skip
+        elif paid != "0.00":
+            payment(bid, 9021, 4, bid, paid, office_seconds(2024, 10, 15, 12, 30),
+                    "Online Banking", False)  # fmt: skip
+    s.add("security_deposit", (1, 4, 20000, 0, _d(2024, 1, 15), "held"))
+
+    # Disconnection request DIS-2024-001234, as seed 003 s.8 writes it. Created Dec 10, 2024
+    # 09:30 AM office time; acknowledged 1.5 h later (11:00 AM, when the service order was
+    # made), so In Progress; response and resolution pending. The seed also says "Last
+    # Updated On: December 10, 2024 09:30 AM" by Sarah Johnson: kept as written.
+    created = office_seconds(2024, 12, 10, 9, 30)
+    acked = created + 90 * 60
+    s.add("disconnection_request", (
+        1, "DIS-2024-001234", 4, "disconnection", REASON_ID["NP-001"], "NP-001",
+        "Non-payment of bills", "Customer has outstanding balance exceeding 90 days", "high", 1,
+        _d(2024, 12, 15), "10:00 AM - 12:00 PM",
+        "Customer requested morning slot due to work schedule", 1, "in_progress", ts(created),
+        executive, ts(created), executive, None, ts(acked), None, None, None, None, None, None,
+        0, 1, None, 3, None, None, None, 1,
+    ))  # fmt: skip
+    s.disconnection_numbers[2024] = 1234
+    # Service order SO-2024-005678, as written: names stored as given (created_by, assigned_to).
+    so_at = office_seconds(2024, 12, 10, 11, 0)
+    s.add("service_order", (
+        3, "SO-2024-005678", 4, 1, None, "Residential Disconnection - John Smith",
+        "Disconnection", "Disconnect water and electricity for non-payment (DIS-2024-001234)",
+        "assigned", "high", _d(2024, 12, 15), "10:00 AM - 12:00 PM", 120,
+        "Customer will be available between 10 AM - 12 PM. Bring standard disconnection tools.",
+        ts(so_at), "Lisa Wilson", "Mike Thompson", ts(so_at), None,
+        ts(office_seconds(2024, 12, 15, 12, 0)), ts(so_at), None, None, 1,
+    ))  # fmt: skip
+    # "Customer Notification: Yes": the notification e-mail, and an internal note.
+    s.add("communication", (
+        6, 4, 1, "email", "to_customer", "Disconnection request DIS-2024-001234",
+        "We received a disconnection request for your account ACC-2024-001789, scheduled for "
+        "December 15, 2024, 10:00 AM - 12:00 PM.", ts(created + 60), executive, "sent", 0,
+    ))  # fmt: skip
+    s.add("note", (
+        3, 4, 1, executive, staff.names[executive],
+        "Customer verified with photo ID; profile locked while the request was created.", 1,
+        ts(created),
+    ))  # fmt: skip
+    return s
+
+
+def demo_marker(seed: int, consumers: int, as_of: date) -> str:
+    return json.dumps(
+        {
+            "seed": seed,
+            "consumers": consumers,
+            "as_of": as_of.isoformat(),
+            "users": [u for u, _, _ in DEMO_USERS],
+        }
+    )
