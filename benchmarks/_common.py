@@ -38,7 +38,7 @@ def big_database(consumers: int = 1_000_000, url: str | None = None) -> str:
 
 def pct(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def summary(samples_ms: list[float]) -> str:

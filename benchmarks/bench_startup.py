@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import summary  # noqa: E402
+from _common import summary
 
 MARKER = "Password"
 
@@ -27,8 +27,7 @@ def once(exe: str, env_prefix: str) -> float:
     session = f"cso-bench-{os.getpid()}"
     started = time.perf_counter()
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-         f"{env_prefix} {exe}"],
+        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"{env_prefix} {exe}"],
         check=True,
     )
     try:
@@ -54,9 +53,7 @@ def main() -> int:
         return 1
     exe = str(Path(sys.executable).parent / "cso-tui")
     with tempfile.TemporaryDirectory() as tmp:
-        prefix = (
-            f"env TERM=xterm-256color CSO_TUI_DATA_DIR={tmp} CSO_TUI_CONFIG_DIR={tmp} "
-        )
+        prefix = f"env TERM=xterm-256color CSO_TUI_DATA_DIR={tmp} CSO_TUI_CONFIG_DIR={tmp} "
         once(exe, prefix)  # warm the OS file cache: "cold" means a new process, not a cold disk
         samples = [once(exe, prefix) * 1000 for _ in range(args.runs)]
     print(f"start-up to login screen: {summary(samples)} (target p50 <= 800 ms)")
