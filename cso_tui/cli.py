@@ -267,7 +267,8 @@ def wipe(url: str) -> None:
     if db.dialect_of(url) == "sqlite":
         path = make_url(db.normalise_url(url)).database
         if path and path != ":memory:":
-            for suffix in ("", "-wal", "-shm"):
+            # -journal too: a killed bulk load (rollback journal) must not replay into the new file
+            for suffix in ("", "-wal", "-shm", "-journal"):
                 if os.path.exists(path + suffix):
                     os.remove(path + suffix)
         return

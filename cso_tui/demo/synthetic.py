@@ -5,12 +5,18 @@ items) is generated together, so the ledger holds by construction: the consumer'
 ``balance`` is the sum of ``amount - paid`` over its unpaid and partially paid bills, and
 ``payment_standing`` follows the age of the oldest of those bills (see :func:`standing`).
 
-Volumes per consumer (measured to fit 1M consumers in well under five minutes on two cores):
-6 monthly readings per meter, 6 monthly bills (one per consumer and month, water and
-electricity together) and their payments; work items are rarer and spread over the
-12 months before ``as_of``. Row content depends only on (seed, consumer index, as_of):
-no clock is read. Times are office hours in America/Chicago, stored as UTC, and all lie
-before ``as_of`` 00:00 UTC; dates that are naturally ahead (due dates, schedules) may follow it.
+Volumes, chosen so that 1M consumers build in under five minutes on two cores (measured:
+~25 rows per consumer, 24.9M rows, 226 s, 4.3 GB): 1.6 connections and meters, 6 monthly
+readings per meter, 6 monthly bills per consumer (water and electricity on one bill, due
+21 days after issue) and a payment for each bill paid; 6 months is the least that still
+gives bills over 90 days overdue (collection) and a 6-month consumption chart. Rarer, over
+the 12 months before ``as_of``: ~0.6 calls, 0.4 communications, 0.3 documents,
+0.27 work orders, 0.16 queries, 0.14 disconnection requests, 0.1 service requests,
+0.09 complaints, 0.09 notes per consumer.
+
+Row content depends only on (seed, consumers, as_of): no clock is read. Times are office
+hours in America/Chicago stored as UTC, and all lie before ``as_of`` 00:00 UTC; dates that
+are naturally ahead (due dates, schedules) may follow it.
 """
 
 from __future__ import annotations
