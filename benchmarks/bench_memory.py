@@ -85,10 +85,10 @@ def main() -> int:
             tmux("send-keys", "-t", session, "-l", "demo")
             tmux("send-keys", "-t", session, "Enter")
             wait_for(session, "Consumer search")
-            for term in ("smith", "M-5678"):
+            for term, detected in (("smith", "Name / address"), ("M-5678", "Meter no")):
                 tmux("send-keys", "-t", session, "C-u")
                 tmux("send-keys", "-t", session, "-l", term)
-                wait_for(session, "match")
+                wait_for(session, detected)
             wait_for(session, "John Doe")
             tmux("send-keys", "-t", session, "Down")
             tmux("send-keys", "-t", session, "Enter")

@@ -18,7 +18,6 @@ from textual.dom import DOMNode
 from textual.theme import Theme
 
 from cso_tui.commands import ConsumerProvider, NavigationProvider
-from cso_tui.config import Settings
 from cso_tui.screens.help import HelpScreen, key_rows
 from cso_tui.screens.login import LoginScreen
 from cso_tui.screens.search import SearchScreen
@@ -26,6 +25,7 @@ from cso_tui.services.backend import Backend
 from cso_tui.services.errors import SessionExpiredError
 
 if TYPE_CHECKING:
+    from cso_tui.config import Settings
     from cso_tui.services.schemas import SessionInfo
 
 AUTO_THEME = "auto"
@@ -98,16 +98,48 @@ class CsoApp(App[None], inherit_bindings=False):
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
-    def __init__(self, settings: Settings, backend_factory: Callable[[], Backend]) -> None:
+    def __init__(
+        self,
+        settings: Settings | Callable[[], Settings],
+        backend_factory: Callable[[], Backend],
+    ) -> None:
+        """``settings`` may be a loader: it then runs in the connect worker, after the first
+        paint (pydantic-settings costs ~0.25 s of start-up), and the theme and keys follow."""
         super().__init__()
-        self.settings = settings
+        self._settings: Settings | None = None
+        self._settings_loader: Callable[[], Settings] | None = None
+        if callable(settings):
+            self._settings_loader = settings
+        else:
+            self._settings = settings
         self.backend_factory = backend_factory
         self.backend: Backend | None = None
         self.session: SessionInfo | None = None
         self._pending_term = ""
         self.register_theme(CSO_ANSI)
         self._theme_warning: str | None = None
-        self.theme = self._choose_theme(settings.display.theme)
+        self.theme = self._choose_theme(
+            self._settings.display.theme if self._settings else AUTO_THEME
+        )
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:  # asked before the worker loaded them: load now
+            assert self._settings_loader is not None
+            self._settings = self._settings_loader()
+        return self._settings
+
+    def load_settings(self) -> None:
+        """From the connect worker: read the settings off the UI thread, then apply them."""
+        if self._settings is None:
+            self.settings  # noqa: B018  (loads)
+            self.call_from_thread(self._apply_settings)
+
+    def _apply_settings(self) -> None:
+        self.theme = self._choose_theme(self.settings.display.theme)
+        self.set_keymap(self.keymap)
+        if self._theme_warning:
+            self.notify(self._theme_warning, severity="warning")
 
     def _choose_theme(self, wanted: str) -> str:
         if wanted == AUTO_THEME:
@@ -127,7 +159,8 @@ class CsoApp(App[None], inherit_bindings=False):
         }
 
     def on_mount(self) -> None:
-        self.set_keymap(self.keymap)
+        if self._settings is not None:
+            self.set_keymap(self.keymap)
         self.push_screen(LoginScreen())
         if self._theme_warning:
             self.notify(self._theme_warning, severity="warning")

@@ -109,6 +109,7 @@ class LoginScreen(Screen[None]):
         app = cso_app(self)
         backend = app.backend
         try:
+            app.load_settings()
             if backend is None:
                 backend = app.backend_factory()
             info = backend.info()

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Label, Static
 
-from cso_tui.config import DisplaySettings
 from cso_tui.widgets.badges import (
     CONSUMER_STATUS,
     PAYMENT_STANDING,
@@ -20,6 +19,7 @@ from cso_tui.widgets.badges import (
 from cso_tui.widgets.format import format_date, format_money
 
 if TYPE_CHECKING:
+    from cso_tui.config import DisplaySettings
     from cso_tui.services.schemas import ConsumerSummary
 
 # (id, label) in reading order; the grid lays them out in one or two label/value columns

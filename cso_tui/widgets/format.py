@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
-from cso_tui.config import DisplaySettings, Settings
+if TYPE_CHECKING:
+    from cso_tui.config import DisplaySettings, Settings
+
 
 CENT = Decimal("0.01")
 
 
 def _display(settings: Settings | DisplaySettings) -> DisplaySettings:
-    return settings.display if isinstance(settings, Settings) else settings
+    # duck-typed: importing the settings classes here would put pydantic before first paint
+    return cast("DisplaySettings", getattr(settings, "display", settings))
 
 
 def format_money(amount: Decimal, symbol: str = "$") -> str:

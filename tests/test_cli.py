@@ -1,0 +1,138 @@
+"""The scriptable twins: same service layer, same authentication and permissions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cso_tui.cli import _plain_run, app
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], (True, None)),
+        (["--database", "sqlite:///x"], (True, "sqlite:///x")),
+        (["-d", "sqlite:///x"], (True, "sqlite:///x")),
+        (["--database=sqlite:///x"], (True, "sqlite:///x")),
+        (["--help"], (False, None)),
+        (["--version"], (False, None)),
+        (["search", "doe"], (False, None)),
+        (["--database", "--help"], (False, None)),
+    ],
+)
+def test_only_a_plain_run_skips_typer(args: list[str], expected: tuple[bool, str | None]) -> None:
+    assert _plain_run(args) == expected
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_search_and_consumer_show_print_json_through_the_service_layer(
+    runner: CliRunner, demo_url: str
+) -> None:
+    env = {"CSO_TUI_PASSWORD": "demo"}
+    out = runner.invoke(
+        app, ["search", "M-5678", "-d", demo_url, "--user", "admin", "--json"], env=env
+    )
+    assert out.exit_code == 0, out.output
+    page = json.loads(out.stdout)
+    assert page["kind"] == "meter"
+    assert [h["account_no"] for h in page["items"]] == ["WU-10001"]
+    out = runner.invoke(
+        app,
+        ["consumer", "show", "wu-10001", "-d", demo_url, "--user", "executive", "--json"],
+        env=env,
+    )
+    assert out.exit_code == 0, out.output
+    shown = json.loads(out.stdout)
+    assert shown["name"] == "John Doe"
+    assert shown["balance"] == "75.30"
+    assert shown["meters"][0]["meter_no"] == "M-5678"
+
+
+def test_cli_authenticates_like_the_app(runner: CliRunner, demo_url: str) -> None:
+    out = runner.invoke(
+        app, ["search", "doe", "-d", demo_url, "--user", "admin"], env={"CSO_TUI_PASSWORD": "wrong"}
+    )
+    assert out.exit_code == 3
+    assert "Wrong user name or password" in out.output
+    out = runner.invoke(
+        app,
+        ["consumer", "show", "WU-99999999", "-d", demo_url, "--user", "admin"],
+        env={"CSO_TUI_PASSWORD": "demo"},
+    )
+    assert out.exit_code == 1
+    assert "No consumer with account number WU-99999999" in out.output
+
+
+def test_permissions_apply_to_the_cli(runner: CliRunner, demo_url: str) -> None:
+    out = runner.invoke(
+        app,
+        ["user", "add", "newbie", "--role", "call_center", "-d", demo_url, "--user", "technician"],
+        env={"CSO_TUI_PASSWORD": "demo", "CSO_TUI_NEW_PASSWORD": "long enough"},
+    )
+    assert out.exit_code == 4, out.output
+    assert "may not create user" in out.output
+
+
+def test_first_user_of_an_empty_database_then_login(runner: CliRunner, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    assert runner.invoke(app, ["db", "upgrade", "-d", url]).exit_code == 0
+    out = runner.invoke(
+        app,
+        ["user", "add", "boss", "--role", "utility_admin", "--full-name", "Bo Ss", "-d", url],
+        env={"CSO_TUI_NEW_PASSWORD": "correct horse"},
+    )
+    assert out.exit_code == 0, out.output
+    assert "Created boss (utility_admin)" in out.output
+    out = runner.invoke(
+        app,
+        ["user", "add", "second", "--role", "call_center", "-d", url, "--user", "boss"],
+        env={"CSO_TUI_NEW_PASSWORD": "x", "CSO_TUI_PASSWORD": "correct horse"},
+    )
+    assert out.exit_code == 2
+    assert "password" in out.output.lower()
+    out = runner.invoke(app, ["db", "current", "-d", url])
+    assert out.exit_code == 0
+    assert "database: 0001" in out.output
+
+
+def test_demo_refuses_to_overwrite_a_real_database(runner: CliRunner, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from cso_tui.models import Consumer
+    from cso_tui.services.local import LocalBackend
+
+    url = f"sqlite:///{tmp_path / 'real.sqlite'}"
+    out = runner.invoke(app, ["demo", "--consumers", "5", "-d", url, "--no-start"])
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(app, ["demo", "--consumers", "6", "-d", url, "--no-start"])
+    assert out.exit_code == 0, out.output  # a demo database: rebuilt at the new size
+    assert "Demo database ready" in out.output
+
+    real = f"sqlite:///{tmp_path / 'office.sqlite'}"
+    backend = LocalBackend(real)
+    now = datetime.now(UTC)
+    with backend._write() as s:
+        s.add(
+            Consumer(
+                account_no="WU-1",
+                name="Real Person",
+                status="active",
+                category="Residential",
+                service_address="1 Real St",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    backend.close()
+    out = runner.invoke(app, ["demo", "--consumers", "5", "-d", real, "--no-start"])
+    assert out.exit_code == 1
+    assert "not a demo: refusing to overwrite it" in out.output
+    assert (tmp_path / "office.sqlite").exists()
