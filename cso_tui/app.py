@@ -7,6 +7,7 @@ The UI speaks only the Backend protocol, and only from workers: the backend is c
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -142,6 +143,10 @@ class CsoApp(App[None], inherit_bindings=False):
             self.notify(self._theme_warning, severity="warning")
 
     def _choose_theme(self, wanted: str) -> str:
+        if os.environ.get("NO_COLOR") and wanted in (AUTO_THEME, ANSI_THEME):
+            # NO_COLOR turns the terminal's own ANSI colours into black on black; Textual's
+            # greyscale of textual-dark stays readable (grey and white on black).
+            return DEFAULT_THEME
         if wanted == AUTO_THEME:
             colors = self.console.color_system
             return ANSI_THEME if colors in ("standard", "windows") else DEFAULT_THEME

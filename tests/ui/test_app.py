@@ -59,3 +59,14 @@ async def test_blank_term_shows_the_hint(demo_url: str, term: str) -> None:
         await pilot.pause()
         assert "Type any of" in str(screen.query_one("#search-hint", Static).content)
         assert not screen.results.display or screen.results.row_count == 0
+
+
+@pytest.mark.parametrize("theme", ["auto", "cso-ansi"])
+async def test_no_color_never_picks_the_ansi_theme(
+    demo_url: str, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the terminal's ANSI colours under NO_COLOR become black on black
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(demo_url, display={"theme": theme})
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == DEFAULT_THEME
