@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Project tasks with nothing but Python 3.11+: creates .venv on first use.
 
-    python3 dev.py demo [ARGS...]   start the app on a demo database (built on first use)
-    python3 dev.py test [ARGS...]   run the whole test suite (pytest ARGS)
-    python3 dev.py check            ruff format --check, ruff check, mypy, import hygiene
-    python3 dev.py bench [NAME]     run the benchmarks under benchmarks/
+python3 dev.py demo [ARGS...]   start the app on a demo database (built on first use)
+python3 dev.py test [ARGS...]   run the whole test suite (pytest ARGS)
+python3 dev.py check            ruff format --check, ruff check, mypy, import hygiene
+python3 dev.py bench [NAME]     run the benchmarks under benchmarks/
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ STAMP = VENV / ".installed"
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py runs under any python3)
         sys.exit("cso-tui needs Python 3.11 or newer")
     if not PY.exists():
         print("Creating .venv ...", file=sys.stderr)
@@ -54,7 +54,17 @@ def main(argv: list[str]) -> int:
         return run(str(PY), "-m", "pytest", *env_args)
     if task == "check":
         steps = [
-            [str(PY), "-m", "ruff", "format", "--check", "cso_tui", "tests", "benchmarks", "dev.py"],
+            [
+                str(PY),
+                "-m",
+                "ruff",
+                "format",
+                "--check",
+                "cso_tui",
+                "tests",
+                "benchmarks",
+                "dev.py",
+            ],
             [str(PY), "-m", "ruff", "check", "cso_tui", "tests", "benchmarks", "dev.py"],
             [str(PY), "-m", "mypy", "cso_tui"],
             [str(PY), "-m", "pytest", "-q", "tests/test_import_hygiene.py"],
