@@ -597,13 +597,7 @@ class LocalBackend:
                 consumer.account_no,
                 after={"note_id": note.id, "body": text_},
             )
-            return NoteOut(
-                id=note.id,
-                account_no=consumer.account_no,
-                author_name=note.author_name,
-                body=note.body,
-                created_at=note.created_at,
-            )
+            return _note_out(note, consumer.account_no)
 
         request = {"account_no": account_no, "body": text_}
         return self._once(actor, idempotency_key, "add_note", request, NoteOut, act)
@@ -618,16 +612,7 @@ class LocalBackend:
                 .order_by(Note.created_at.desc(), Note.id.desc())  # type: ignore[attr-defined, union-attr]
                 .limit(min(max(limit, 1), 200))
             ).all()
-        return [
-            NoteOut(
-                id=n.id or 0,
-                account_no=consumer.account_no,
-                author_name=n.author_name,
-                body=n.body,
-                created_at=n.created_at,
-            )
-            for n in notes
-        ]
+        return [_note_out(n, consumer.account_no) for n in notes]
 
     def record_usage(self, token: str, event: str, properties: dict[str, Any]) -> None:
         actor = self._authorize(token, "record_usage")
@@ -726,6 +711,17 @@ class LocalBackend:
     def execute_sql(self, sql: str, **params: Any) -> list[Any]:
         with self._engines.read.connect() as conn:
             return list(conn.execute(text(sql), params))
+
+
+def _note_out(note: Note, account_no: str) -> NoteOut:
+    assert note.id is not None
+    return NoteOut(
+        id=note.id,
+        account_no=account_no,
+        author_name=note.author_name,
+        body=note.body,
+        created_at=note.created_at,
+    )
 
 
 def _stale(current: int | None) -> ConflictError:
