@@ -317,7 +317,8 @@ def search(
     limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="Rows to print.")] = 20,
 ) -> None:
     """Unified consumer search, as in the app (same service layer, same permissions)."""
-    backend = _open_local(_settings(database))
+    settings = _settings(database)
+    backend = _open_local(settings)
     try:
         token = _login(backend, user)
         page = _call(backend.search_consumers, token, term, None, limit)
@@ -329,6 +330,8 @@ def search(
     from rich.console import Console
     from rich.table import Table
 
+    from cso_tui.formatting import format_money, status_label
+
     table = Table(title=f"{len(page.items)} match(es) for {term!r} ({page.kind.value})")
     for col in ("Account", "Name", "Status", "Category", "Phone", "Service address", "Balance"):
         table.add_column(col, justify="right" if col == "Balance" else "left")
@@ -336,11 +339,11 @@ def search(
         table.add_row(
             hit.account_no,
             hit.name + (" ★VIP" if hit.vip else ""),
-            hit.status,
+            status_label(hit.status),
             hit.category,
             hit.phone or "",
             hit.service_address,
-            f"{hit.balance:,.2f}",
+            format_money(hit.balance, settings.display.currency_symbol),
         )
     Console().print(table)
     if page.next_cursor:
@@ -355,7 +358,8 @@ def consumer_show(
     as_json: JsonOpt = False,
 ) -> None:
     """The consumer's basic details (as the search panel shows them)."""
-    backend = _open_local(_settings(database))
+    settings = _settings(database)
+    backend = _open_local(settings)
     try:
         token = _login(backend, user)
         summary = _call(backend.get_consumer, token, account_no)
@@ -365,6 +369,12 @@ def consumer_show(
     if as_json:
         _print_json(data)
         return
+    from cso_tui.formatting import format_date, format_money, status_label
+
+    data["status"] = status_label(summary.status)
+    data["balance"] = format_money(summary.balance, settings.display.currency_symbol)
+    if summary.connection_date:
+        data["connection_date"] = format_date(summary.connection_date, settings)
     for key, value in data.items():
         if key == "meters":
             value = ", ".join(f"{m['meter_no']} / {m['device_no']} ({m['utility']})" for m in value)

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Label, Static
 
+from cso_tui.formatting import format_date, format_money
 from cso_tui.widgets.badges import (
     CONSUMER_STATUS,
     PAYMENT_STANDING,
@@ -16,7 +17,6 @@ from cso_tui.widgets.badges import (
     StatusBadge,
     badge_for,
 )
-from cso_tui.widgets.format import format_date, format_money
 
 if TYPE_CHECKING:
     from cso_tui.config import DisplaySettings

@@ -12,6 +12,7 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from cso_tui.formatting import format_money
 from cso_tui.models.enums import SearchKind
 from cso_tui.widgets.badges import (
     CONSUMER_STATUS,
@@ -21,7 +22,6 @@ from cso_tui.widgets.badges import (
     badge_text,
     tone_styles,
 )
-from cso_tui.widgets.format import format_money
 
 if TYPE_CHECKING:
     from cso_tui.services.schemas import ConsumerHit

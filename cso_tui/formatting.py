@@ -1,4 +1,5 @@
-"""Formatting for the screen: money as Decimal (never float); dates and times in the office zone."""
+"""Formatting shared by the screens and the CLI: money as Decimal (never float); dates and times
+in the office zone. No textual here: the command-line twins print the same figures."""
 
 from __future__ import annotations
 
@@ -45,3 +46,8 @@ def format_datetime(value: datetime, settings: Settings | DisplaySettings) -> st
     display = _display(settings)
     local = value.astimezone(ZoneInfo(display.timezone))
     return f"{local.strftime(display.strftime_date)} {local:%H:%M}"
+
+
+def status_label(status: str) -> str:
+    """ "temporarily_disconnected" -> "Temporarily Disconnected"."""
+    return status.replace("_", " ").title()
