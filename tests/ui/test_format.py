@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from cso_tui.config import DisplaySettings, Settings
+from cso_tui.formatting import format_date, format_datetime, format_money
 from cso_tui.services.schemas import SearchKind
 from cso_tui.widgets.badges import CONSUMER_STATUS, PAYMENT_STANDING, badge_for, badge_text
-from cso_tui.formatting import format_date, format_datetime, format_money
 from cso_tui.widgets.results import ALL_COLUMNS, plan_columns
 
 
