@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -89,7 +90,10 @@ def test_a_backend_on_an_empty_database_migrates_it(database_url: str) -> None:
 
 
 def test_a_backend_told_not_to_create_leaves_an_empty_database_alone(database_url: str) -> None:
-    LocalBackend(database_url, create_if_empty=False).close()
+    from cso_tui.services.errors import UnavailableError
+
+    with pytest.raises(UnavailableError, match="not a cso-tui database"):
+        LocalBackend(database_url, create_if_empty=False)
     assert _tables(database_url) == set()
 
 
@@ -247,3 +251,24 @@ def test_the_migration_installs_the_append_only_audit_log(database_url: str) -> 
 def test_an_unreachable_server_is_unavailable() -> None:
     with pytest.raises(UnavailableError):
         LocalBackend("postgresql://postgres@127.0.0.1:1/nothing?connect_timeout=2")
+
+
+def test_schema_revision_constant_is_alembics_head() -> None:
+    from cso_tui.services import db
+
+    assert db.head_revision() == db.SCHEMA_REVISION
+
+
+def test_opening_an_older_database_says_to_upgrade(tmp_path: pathlib.Path) -> None:
+    from cso_tui.services import db
+    from cso_tui.services.errors import UnavailableError
+    from cso_tui.services.local import LocalBackend
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    db.upgrade(url)
+    engines = db.make_engines(url)
+    with engines.write.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    engines.dispose()
+    with pytest.raises(UnavailableError, match="cso-tui db upgrade"):
+        LocalBackend(url)

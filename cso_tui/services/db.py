@@ -10,6 +10,9 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# The newest migration; a test checks it against Alembic's head. Kept as a constant so that
+# opening a database checks its schema without importing Alembic (~0.1 s).
+SCHEMA_REVISION = "0001"
 
 
 def normalise_url(url: str) -> str:
@@ -114,6 +117,17 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head is not None
     return head
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the database (None: no Alembic table)."""
+    from sqlalchemy import text
+
+    if "alembic_version" not in table_names(engine):
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return str(row[0]) if row else None
 
 
 def table_names(engine: Engine) -> list[str]:

@@ -141,9 +141,17 @@ class LocalBackend:
         try:
             if create_if_empty and not db.has_tables(self._engines.write):
                 db.upgrade(url)
+            revision = db.stored_revision(self._engines.read)
         except OperationalError as exc:
             self._engines.dispose()
             raise UnavailableError(f"Cannot open the database: {exc.orig}") from exc
+        if revision != db.SCHEMA_REVISION:
+            self._engines.dispose()
+            found = f"at schema {revision}" if revision else "not a cso-tui database"
+            raise UnavailableError(
+                f"The database is {found}; this cso-tui needs schema {db.SCHEMA_REVISION}. "
+                "Run `cso-tui db upgrade` (after a backup) to bring it up to date."
+            )
 
     # ------------------------------------------------------------ plumbing
 
