@@ -31,11 +31,15 @@ def main() -> int:
     backend = LocalBackend(url, create_if_empty=False)
     token = backend.login("admin", "demo").token
     rng = random.Random(7)
+    random_ids = (
+        "SELECT abs(random()) % (SELECT max(id) FROM consumer) FROM consumer LIMIT :n"
+        if backend.dialect == "sqlite"
+        else "SELECT (random() * (SELECT max(id) FROM consumer))::int FROM generate_series(1, :n)"
+    )
     sample = backend.execute_sql(
         "SELECT c.account_no, c.name, c.phone, c.email, c.service_address, m.meter_no, "
         "m.device_no FROM consumer c JOIN meter m ON m.consumer_id = c.id "
-        "WHERE c.id IN (SELECT abs(random()) % (SELECT max(id) FROM consumer) FROM consumer "
-        "LIMIT :n)",
+        f"WHERE c.id IN ({random_ids})",
         n=args.queries * 3,
     )
     rows = [r for r in sample if r.phone and r.email][: args.queries]
