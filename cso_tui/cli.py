@@ -9,7 +9,7 @@ import os
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
@@ -52,13 +52,23 @@ UserOpt = Annotated[
         show_default=False,
     ),
 ]
+ServerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--server",
+        "-s",
+        help="Use the cso-tui server at this URL (http://host:port, see `cso-tui serve`) "
+        "instead of a database. Default: CSO_TUI_SERVER or the config file.",
+        show_default=False,
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _settings(database: str | None) -> Settings:
+def _settings(database: str | None, server: str | None = None) -> Settings:
     from cso_tui.config import load_settings
 
-    return load_settings(database=database)
+    return load_settings(database=database, server=server)
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -78,6 +88,15 @@ def _open_local(settings: Settings) -> LocalBackend:
         )
     except ServiceError as exc:
         _fail(exc.message)
+
+
+def _open_backend(settings: Settings) -> Backend:
+    """The server's backend when a server is set (``--server``), else the local database."""
+    if settings.server:
+        from cso_tui.services.remote import connect
+
+        return connect(settings.server)
+    return _open_local(settings)
 
 
 def _login(backend: Backend, user: str | None) -> str:
@@ -118,6 +137,7 @@ def _print_json(data: Any) -> None:
 def run(
     ctx: typer.Context,
     database: DatabaseOpt = None,
+    server: ServerOpt = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     """Start the app (login, then unified consumer search). Subcommands below do the rest."""
@@ -128,7 +148,7 @@ def run(
         raise typer.Exit()
     if ctx.invoked_subcommand is not None:
         return
-    _run_tui(lambda: _settings(database))
+    _run_tui(lambda: _settings(database, server))
 
 
 def _run_tui(load: Callable[[], Settings]) -> None:
@@ -140,12 +160,42 @@ def _run_tui(load: Callable[[], Settings]) -> None:
     settings = cache(load)
 
     def factory() -> Backend:
+        s = settings()
+        if s.server:
+            from cso_tui.services.remote import connect
+
+            return connect(s.server)
         from cso_tui.services.local import LocalBackend
 
-        s = settings()
         return LocalBackend(s.database, session_settings=s.session, page_size=s.search_page_size)
 
     CsoApp(settings, factory).run()
+
+
+# ---------------------------------------------------------------- server
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8765,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes (PostgreSQL: several).")
+    ] = 1,
+    database: DatabaseOpt = None,
+) -> None:
+    """Serve the database over HTTP (FastAPI on uvicorn) for `cso-tui --server URL`.
+
+    Every rule runs here, in the same service layer as the embedded app; terminals log in
+    with a session token. Health check: GET /healthz; API schema: /openapi.json."""
+    from cso_tui.server.run import run_server
+
+    settings = _settings(database)
+    # migrate an empty database once, before the workers start
+    _open_local(settings).close()
+    run_server(settings.database, host=host, port=port, workers=workers)
 
 
 # ---------------------------------------------------------------- demo
@@ -312,13 +362,14 @@ def db_current(database: DatabaseOpt = None) -> None:
 def search(
     term: Annotated[str, typer.Argument(help="Account no, meter no, phone, email or name.")],
     database: DatabaseOpt = None,
+    server: ServerOpt = None,
     user: UserOpt = None,
     as_json: JsonOpt = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="Rows to print.")] = 20,
 ) -> None:
     """Unified consumer search, as in the app (same service layer, same permissions)."""
-    settings = _settings(database)
-    backend = _open_local(settings)
+    settings = _settings(database, server)
+    backend = _open_backend(settings)
     try:
         token = _login(backend, user)
         page = _call(backend.search_consumers, token, term, None, limit)
@@ -354,12 +405,13 @@ def search(
 def consumer_show(
     account_no: Annotated[str, typer.Argument(help="Account number, e.g. WU-10001.")],
     database: DatabaseOpt = None,
+    server: ServerOpt = None,
     user: UserOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The consumer's basic details (as the search panel shows them)."""
-    settings = _settings(database)
-    backend = _open_local(settings)
+    settings = _settings(database, server)
+    backend = _open_backend(settings)
     try:
         token = _login(backend, user)
         summary = _call(backend.get_consumer, token, account_no)
@@ -397,17 +449,28 @@ def user_add(
     ],
     full_name: Annotated[str | None, typer.Option("--full-name", help="Shown name.")] = None,
     database: DatabaseOpt = None,
+    server: ServerOpt = None,
     user: UserOpt = None,
 ) -> None:
     """Add a staff user. On an empty database the first user needs no login."""
-    backend = _open_local(_settings(database))
+    settings = _settings(database, server)
+    backend = _open_backend(settings)
     try:
         new_password = os.environ.get("CSO_TUI_NEW_PASSWORD") or typer.prompt(
             f"New password for {username}", hide_input=True, confirmation_prompt=True, err=True
         )
-        if not backend.info().has_users:
+        if not _call(backend.info).has_users:
+            if settings.server:
+                _fail(
+                    "the server's database has no users yet: add the first one on the server "
+                    "machine with `cso-tui user add NAME --role cso_admin --database URL`."
+                )
             out = _call(
-                backend.create_first_user, username, full_name or username, role, new_password
+                cast("LocalBackend", backend).create_first_user,
+                username,
+                full_name or username,
+                role,
+                new_password,
             )
         else:
             token = _login(backend, user)
@@ -425,24 +488,36 @@ def user_add(
     typer.echo(f"Created {out.username} ({out.role}).")
 
 
-def _plain_run(args: list[str]) -> tuple[bool, str | None]:
-    """Is this just `cso-tui [--database URL]`? Then typer is skipped: building its command
-    tree costs ~0.2 s, a quarter of the start-up budget. Anything else goes through typer."""
-    if not args:
-        return True, None
-    if len(args) == 2 and args[0] in ("--database", "-d") and not args[1].startswith("-"):
-        return True, args[1]
-    if len(args) == 1 and args[0].startswith("--database="):
-        return True, args[0].split("=", 1)[1]
-    return False, None
+_PLAIN_OPTIONS = {"--database": "database", "-d": "database", "--server": "server", "-s": "server"}
+
+
+def _plain_run(args: list[str]) -> tuple[bool, str | None, str | None]:
+    """Is this just `cso-tui [--database URL] [--server URL]`? Returns (plain, database,
+    server). A plain run skips typer: building its command tree costs ~0.2 s, a quarter of
+    the start-up budget. Anything else goes through typer."""
+    found: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        name, eq, value = arg.partition("=")
+        if eq and name.startswith("--") and name in _PLAIN_OPTIONS:
+            key = _PLAIN_OPTIONS[name]
+        elif arg in _PLAIN_OPTIONS and rest and not rest[0].startswith("-"):
+            key, value = _PLAIN_OPTIONS[arg], rest.pop(0)
+        else:
+            return False, None, None
+        if key in found:
+            return False, None, None
+        found[key] = value
+    return True, found.get("database"), found.get("server")
 
 
 def main() -> None:
     import sys
 
-    plain, database = _plain_run(sys.argv[1:])
+    plain, database, server = _plain_run(sys.argv[1:])
     if plain:
-        _run_tui(lambda: _settings(database))
+        _run_tui(lambda: _settings(database, server))
         return
     app(prog_name="cso-tui")
 

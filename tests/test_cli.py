@@ -14,17 +14,24 @@ from cso_tui.cli import _plain_run, app
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        ([], (True, None)),
-        (["--database", "sqlite:///x"], (True, "sqlite:///x")),
-        (["-d", "sqlite:///x"], (True, "sqlite:///x")),
-        (["--database=sqlite:///x"], (True, "sqlite:///x")),
-        (["--help"], (False, None)),
-        (["--version"], (False, None)),
-        (["search", "doe"], (False, None)),
-        (["--database", "--help"], (False, None)),
+        ([], (True, None, None)),
+        (["--database", "sqlite:///x"], (True, "sqlite:///x", None)),
+        (["-d", "sqlite:///x"], (True, "sqlite:///x", None)),
+        (["--database=sqlite:///x"], (True, "sqlite:///x", None)),
+        (["--server", "http://h:1"], (True, None, "http://h:1")),
+        (["-s", "http://h:1"], (True, None, "http://h:1")),
+        (["--server=http://h:1", "-d", "sqlite:///x"], (True, "sqlite:///x", "http://h:1")),
+        (["--server", "http://h:1", "--server", "http://h:2"], (False, None, None)),
+        (["--help"], (False, None, None)),
+        (["--version"], (False, None, None)),
+        (["search", "doe"], (False, None, None)),
+        (["--database", "--help"], (False, None, None)),
+        (["--server"], (False, None, None)),
     ],
 )
-def test_only_a_plain_run_skips_typer(args: list[str], expected: tuple[bool, str | None]) -> None:
+def test_only_a_plain_run_skips_typer(
+    args: list[str], expected: tuple[bool, str | None, str | None]
+) -> None:
     assert _plain_run(args) == expected
 
 

@@ -1,0 +1,182 @@
+"""FastAPI app exposing a LocalBackend over HTTP: one ``POST /api/<method>`` per entry of
+:func:`cso_tui.services.api.methods` (routes are generated, never written by hand).
+
+Every rule runs in the LocalBackend; this module only moves calls and typed errors
+across the wire. Endpoints are plain functions: FastAPI runs them in its thread pool, so a
+slow database call never blocks the event loop.
+"""
+
+import inspect
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from cso_tui import __version__
+from cso_tui.services import api
+from cso_tui.services.errors import (
+    ServiceError,
+    SessionExpiredError,
+    UnavailableError,
+    ValidationError,
+)
+from cso_tui.services.local import LocalBackend
+
+log = logging.getLogger("cso_tui.server")
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="session",
+    description="The session token `login` returns.",
+)
+
+#: Error responses each route documents (the body is always ErrorOut).
+_ERROR_STATUSES = {
+    401: "No valid session (missing, expired or ended token), or a failed login",
+    403: "The caller's role may not do this",
+    404: "No such record",
+    409: "A stale version or a reused idempotency key",
+    422: "Invalid input; `field` names the field to fix",
+    500: "A server bug (a generic message; details are in the server log)",
+    503: "The database cannot be reached",
+}
+
+
+def _error_response(error: ServiceError) -> JSONResponse:
+    return JSONResponse(error.to_dict(), status_code=api.status_of(error))
+
+
+def _session_token(
+    credentials: HTTPAuthorizationCredentials | None = Security(_bearer),
+) -> str:
+    """The caller's bearer token; none at all is refused before the body is even read."""
+    if credentials is None:
+        raise SessionExpiredError("Log in first: this call needs a session token.")
+    return credentials.credentials
+
+
+def _endpoint(backend: LocalBackend, method: api.Method) -> Callable[..., Any]:
+    """The route function of ``method``: body in, LocalBackend call, result out."""
+    call = getattr(backend, method.name)
+
+    # the real annotations are set per route through __signature__ (FastAPI reads it)
+    def endpoint(body: Any, token: str | None = None) -> Any:
+        kwargs = dict(body)
+        if method.needs_token:
+            kwargs[api.TOKEN] = token
+        return call(**kwargs)
+
+    params = [
+        inspect.Parameter(
+            "body", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=method.request_model
+        )
+    ]
+    if method.needs_token:
+        params.append(
+            inspect.Parameter(
+                "token",
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=Security(_session_token),
+                annotation=str,
+            )
+        )
+    endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    endpoint.__name__ = method.name
+    endpoint.__doc__ = method.doc
+    return endpoint
+
+
+def create_app(backend: LocalBackend) -> FastAPI:
+    """The HTTP face of ``backend``: /api/<method> per protocol method, /healthz, /openapi.json.
+
+    The caller owns ``backend`` (close it after the server stops).
+    """
+    app = FastAPI(
+        title="cso-tui",
+        version=__version__,
+        description="The cso-tui Backend protocol over HTTP (one POST route per method).",
+    )
+    error_responses: dict[int | str, dict[str, Any]] = {
+        status: {"model": api.ErrorOut, "description": text}
+        for status, text in _ERROR_STATUSES.items()
+    }
+    for method in api.methods().values():
+        app.add_api_route(
+            method.path,
+            _endpoint(backend, method),
+            methods=["POST"],
+            response_model=method.returns,
+            summary=method.doc.splitlines()[0],
+            description=method.doc,
+            responses=error_responses,
+            operation_id=method.name,
+            tags=["backend"],
+        )
+
+    @app.get("/healthz", tags=["ops"], responses={503: {"model": api.ErrorOut}})
+    def healthz() -> dict[str, str]:
+        """Ready when the database answers."""
+        backend.execute_sql("SELECT 1")
+        return {"status": "ok"}
+
+    @app.exception_handler(ServiceError)
+    async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+        return _error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        loc = [str(part) for part in first.get("loc", ()) if part != "body"]
+        field = ".".join(loc) or "body"
+        message = str(first.get("msg", "Invalid request."))
+        return _error_response(ValidationError(field, f"{field}: {message}"))
+
+    @app.exception_handler(Exception)
+    async def server_bug(request: Request, exc: Exception) -> JSONResponse:
+        if _is_database_down(exc):
+            return _error_response(UnavailableError("The database cannot be reached."))
+        log.exception("unhandled error in %s", request.url.path, exc_info=exc)
+        return JSONResponse({"code": "error", "message": api.SERVER_BUG}, status_code=500)
+
+    return app
+
+
+def _is_database_down(exc: Exception) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and exc.connection_invalidated
+
+
+def from_settings() -> FastAPI:
+    """The app on the configured database (uvicorn factory for ``cso-tui serve``).
+
+    Reads settings like the app does (CSO_TUI_DATABASE, the config file); the LocalBackend
+    opens on start-up and closes on shutdown.
+    """
+    from cso_tui.config import load_settings
+
+    settings = load_settings()
+    backend = LocalBackend(
+        settings.database,
+        session_settings=settings.session,
+        page_size=settings.search_page_size,
+    )
+    app = create_app(backend)
+    previous = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
+        async with previous(a) as state:
+            try:
+                yield state
+            finally:
+                backend.close()
+
+    app.router.lifespan_context = lifespan
+    return app
