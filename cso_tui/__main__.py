@@ -1,3 +1,3 @@
-from cso_tui.cli import main
+from cso_tui.launch import main
 
 main()

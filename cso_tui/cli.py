@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
+
+from cso_tui.launch import run_tui
 
 if TYPE_CHECKING:
     from cso_tui.config import Settings
@@ -148,28 +149,7 @@ def run(
         raise typer.Exit()
     if ctx.invoked_subcommand is not None:
         return
-    _run_tui(lambda: _settings(database, server))
-
-
-def _run_tui(load: Callable[[], Settings]) -> None:
-    """Start the app. Settings and the backend load in the app's worker, after first paint."""
-    from functools import cache
-
-    from cso_tui.app import CsoApp
-
-    settings = cache(load)
-
-    def factory() -> Backend:
-        s = settings()
-        if s.server:
-            from cso_tui.services.remote import connect
-
-            return connect(s.server)
-        from cso_tui.services.local import LocalBackend
-
-        return LocalBackend(s.database, session_settings=s.session, page_size=s.search_page_size)
-
-    CsoApp(settings, factory).run()
+    run_tui(lambda: _settings(database, server))
 
 
 # ---------------------------------------------------------------- server
@@ -237,7 +217,7 @@ def demo(
     day = date.fromisoformat(as_of) if as_of else None
     _ensure_demo(url, consumers, seed, day, fresh)
     if not no_start:
-        _run_tui(lambda: load_settings(database=url))
+        run_tui(lambda: load_settings(database=url))
 
 
 def _ensure_demo(url: str, consumers: int, seed: int, day: date | None, fresh: bool) -> None:
@@ -488,37 +468,8 @@ def user_add(
     typer.echo(f"Created {out.username} ({out.role}).")
 
 
-_PLAIN_OPTIONS = {"--database": "database", "-d": "database", "--server": "server", "-s": "server"}
-
-
-def _plain_run(args: list[str]) -> tuple[bool, str | None, str | None]:
-    """Is this just `cso-tui [--database URL] [--server URL]`? Returns (plain, database,
-    server). A plain run skips typer: building its command tree costs ~0.2 s, a quarter of
-    the start-up budget. Anything else goes through typer."""
-    found: dict[str, str] = {}
-    rest = list(args)
-    while rest:
-        arg = rest.pop(0)
-        name, eq, value = arg.partition("=")
-        if eq and name.startswith("--") and name in _PLAIN_OPTIONS:
-            key = _PLAIN_OPTIONS[name]
-        elif arg in _PLAIN_OPTIONS and rest and not rest[0].startswith("-"):
-            key, value = _PLAIN_OPTIONS[arg], rest.pop(0)
-        else:
-            return False, None, None
-        if key in found:
-            return False, None, None
-        found[key] = value
-    return True, found.get("database"), found.get("server")
-
-
 def main() -> None:
-    import sys
-
-    plain, database, server = _plain_run(sys.argv[1:])
-    if plain:
-        _run_tui(lambda: _settings(database, server))
-        return
+    """Subcommands and --help (the launcher sends a plain run straight to the app)."""
     app(prog_name="cso-tui")
 
 

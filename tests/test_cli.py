@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cso_tui.cli import _plain_run, app
+from cso_tui.cli import app
+from cso_tui.launch import plain_run
 
 
 @pytest.mark.parametrize(
@@ -32,7 +33,7 @@ from cso_tui.cli import _plain_run, app
 def test_only_a_plain_run_skips_typer(
     args: list[str], expected: tuple[bool, str | None, str | None]
 ) -> None:
-    assert _plain_run(args) == expected
+    assert plain_run(args) == expected
 
 
 @pytest.fixture()
