@@ -7,17 +7,21 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 
-from cso_tui.launch import run_tui
+from cso_tui.launch import open_backend, open_local, run_tui
 
 if TYPE_CHECKING:
     from cso_tui.config import Settings
     from cso_tui.services.backend import Backend
     from cso_tui.services.local import LocalBackend
+
+B = TypeVar("B")
 
 app = typer.Typer(
     name="cso-tui",
@@ -78,26 +82,34 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 def _open_local(settings: Settings) -> LocalBackend:
+    return _opened(open_local, settings)
+
+
+def _open_backend(settings: Settings) -> Backend:
+    return _opened(open_backend, settings)
+
+
+def _opened(opener: Callable[[Settings], B], settings: Settings) -> B:
+    """``opener(settings)``, or a clean exit saying why the backend cannot be opened."""
     from cso_tui.services.errors import ServiceError
-    from cso_tui.services.local import LocalBackend
 
     try:
-        return LocalBackend(
-            settings.database,
-            session_settings=settings.session,
-            page_size=settings.search_page_size,
-        )
+        return opener(settings)
     except ServiceError as exc:
         _fail(exc.message)
 
 
-def _open_backend(settings: Settings) -> Backend:
-    """The server's backend when a server is set (``--server``), else the local database."""
-    if settings.server:
-        from cso_tui.services.remote import connect
-
-        return connect(settings.server)
-    return _open_local(settings)
+@contextmanager
+def _signed_in(
+    database: str | None, server: str | None, user: str | None
+) -> Iterator[tuple[Settings, Backend, str]]:
+    """Settings, an open backend and a session token, as the app would have them."""
+    settings = _settings(database, server)
+    backend = _open_backend(settings)
+    try:
+        yield settings, backend, _login(backend, user)
+    finally:
+        backend.close()
 
 
 def _login(backend: Backend, user: str | None) -> str:
@@ -348,13 +360,8 @@ def search(
     limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="Rows to print.")] = 20,
 ) -> None:
     """Unified consumer search, as in the app (same service layer, same permissions)."""
-    settings = _settings(database, server)
-    backend = _open_backend(settings)
-    try:
-        token = _login(backend, user)
+    with _signed_in(database, server, user) as (settings, backend, token):
         page = _call(backend.search_consumers, token, term, None, limit)
-    finally:
-        backend.close()
     if as_json:
         _print_json(page.model_dump(mode="json"))
         return
@@ -390,13 +397,8 @@ def consumer_show(
     as_json: JsonOpt = False,
 ) -> None:
     """The consumer's basic details (as the search panel shows them)."""
-    settings = _settings(database, server)
-    backend = _open_backend(settings)
-    try:
-        token = _login(backend, user)
+    with _signed_in(database, server, user) as (settings, backend, token):
         summary = _call(backend.get_consumer, token, account_no)
-    finally:
-        backend.close()
     data = summary.model_dump(mode="json")
     if as_json:
         _print_json(data)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from cso_tui.config import Settings
     from cso_tui.services.backend import Backend
+    from cso_tui.services.local import LocalBackend
 
 
 _PLAIN_OPTIONS = {"--database": "database", "-d": "database", "--server": "server", "-s": "server"}
@@ -38,6 +39,24 @@ def plain_run(args: list[str]) -> tuple[bool, str | None, str | None]:
     return True, found.get("database"), found.get("server")
 
 
+def open_local(settings: Settings) -> LocalBackend:
+    """The service layer on the settings' database."""
+    from cso_tui.services.local import LocalBackend
+
+    return LocalBackend(
+        settings.database, session_settings=settings.session, page_size=settings.search_page_size
+    )
+
+
+def open_backend(settings: Settings) -> Backend:
+    """The backend the settings name: the server (``--server``) when set, else the database."""
+    if settings.server:
+        from cso_tui.services.remote import connect
+
+        return connect(settings.server)
+    return open_local(settings)
+
+
 def run_tui(load: Callable[[], Settings]) -> None:
     """Start the app. Settings and the backend load in the app's worker, after first paint."""
     from functools import cache
@@ -45,18 +64,7 @@ def run_tui(load: Callable[[], Settings]) -> None:
     from cso_tui.app import CsoApp
 
     settings = cache(load)
-
-    def factory() -> Backend:
-        s = settings()
-        if s.server:
-            from cso_tui.services.remote import connect
-
-            return connect(s.server)
-        from cso_tui.services.local import LocalBackend
-
-        return LocalBackend(s.database, session_settings=s.session, page_size=s.search_page_size)
-
-    CsoApp(settings, factory).run()
+    CsoApp(settings, lambda: open_backend(settings())).run()
 
 
 def main() -> None:

@@ -160,13 +160,9 @@ def from_settings() -> FastAPI:
     opens on start-up and closes on shutdown.
     """
     from cso_tui.config import load_settings
+    from cso_tui.launch import open_local
 
-    settings = load_settings()
-    backend = LocalBackend(
-        settings.database,
-        session_settings=settings.session,
-        page_size=settings.search_page_size,
-    )
+    backend = open_local(load_settings())
     app = create_app(backend)
     previous = app.router.lifespan_context
 
