@@ -192,17 +192,6 @@ class LocalBackend:
             )
         )
 
-    def _usage(self, s: Session, actor: Actor, event: str, properties: dict[str, Any]) -> None:
-        s.add(
-            UsageEvent(
-                at=self._clock(),
-                user_id=actor.user_id,
-                role=actor.role,
-                event=event,
-                properties=properties,
-            )
-        )
-
     def _touch_session(self, token_hash: str, **values: datetime) -> None:
         with self._engines.write.begin() as conn:
             conn.execute(
