@@ -341,7 +341,7 @@ def db_current(database: DatabaseOpt = None) -> None:
     settings = _settings(database)
     engines = db.make_engines(settings.database)
     try:
-        typer.echo(f"database: {db.current_revision(engines.read) or '(empty)'}")
+        typer.echo(f"database: {db.stored_revision(engines.read) or '(empty)'}")
         typer.echo(f"code:     {db.head_revision()}")
     finally:
         engines.dispose()

@@ -55,7 +55,7 @@ def _schema_snapshot(url: str) -> dict[str, Any]:
 def _revision(url: str) -> str | None:
     engine = _engine(url)
     try:
-        return db.current_revision(engine)
+        return db.stored_revision(engine)
     finally:
         engine.dispose()
 

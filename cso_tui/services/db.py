@@ -104,13 +104,6 @@ def upgrade(url: str, revision: str = "head") -> None:
         engines.dispose()
 
 
-def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
