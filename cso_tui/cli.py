@@ -470,6 +470,86 @@ def user_add(
     typer.echo(f"Created {out.username} ({out.role}).")
 
 
+UserNameArg = Annotated[str, typer.Argument(help="The staff user's login name.")]
+
+
+@user_app.command("list")
+def user_list(
+    database: DatabaseOpt = None,
+    server: ServerOpt = None,
+    user: UserOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Staff users with their role, state and open sessions (admins only)."""
+    with _signed_in(database, server, user) as (settings, backend, token):
+        users = _call(backend.list_users, token)
+    if as_json:
+        _print_json([u.model_dump(mode="json") for u in users])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from cso_tui.formatting import format_datetime
+
+    table = Table(title=f"{len(users)} staff user(s)")
+    for col in ("User", "Name", "Role", "State", "Open sessions", "Last login"):
+        table.add_column(col, justify="right" if col == "Open sessions" else "left")
+    for u in users:
+        table.add_row(
+            u.username,
+            u.full_name,
+            u.role,
+            "active" if u.active else "DISABLED",
+            str(u.open_sessions),
+            format_datetime(u.last_login_at, settings) if u.last_login_at else "never",
+        )
+    Console().print(table)
+
+
+@user_app.command("end-sessions")
+def user_end_sessions(
+    username: UserNameArg,
+    database: DatabaseOpt = None,
+    server: ServerOpt = None,
+    user: UserOpt = None,
+) -> None:
+    """Log a user out everywhere at once (admins only); they may log in again."""
+    with _signed_in(database, server, user) as (_, backend, token):
+        out = _call(backend.end_sessions, token, username, str(uuid.uuid4()))
+    typer.echo(f"Ended {out.ended} open session(s) of {out.username}.")
+
+
+def _set_active(
+    username: str, active: bool, database: str | None, server: str | None, user: str | None
+) -> None:
+    with _signed_in(database, server, user) as (_, backend, token):
+        out = _call(backend.set_user_active, token, username, active, str(uuid.uuid4()))
+    state = "enabled" if out.active else "disabled (their sessions were ended)"
+    typer.echo(f"{out.username} is {state}.")
+
+
+@user_app.command("disable")
+def user_disable(
+    username: UserNameArg,
+    database: DatabaseOpt = None,
+    server: ServerOpt = None,
+    user: UserOpt = None,
+) -> None:
+    """Disable a user (admins only): their sessions end at once and logins are refused."""
+    _set_active(username, False, database, server, user)
+
+
+@user_app.command("enable")
+def user_enable(
+    username: UserNameArg,
+    database: DatabaseOpt = None,
+    server: ServerOpt = None,
+    user: UserOpt = None,
+) -> None:
+    """Enable a disabled user again (admins only)."""
+    _set_active(username, True, database, server, user)
+
+
 def main() -> None:
     """Subcommands and --help (the launcher sends a plain run straight to the app)."""
     app(prog_name="cso-tui")

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from cso_tui.cli import app
 from cso_tui.launch import plain_run
+from cso_tui.services.errors import AuthenticationError, SessionExpiredError
+from cso_tui.services.local import LocalBackend
 
 
 @pytest.mark.parametrize(
@@ -109,6 +111,48 @@ def test_first_user_of_an_empty_database_then_login(runner: CliRunner, tmp_path:
     out = runner.invoke(app, ["db", "current", "-d", url])
     assert out.exit_code == 0
     assert "database: 0001" in out.output
+
+
+def test_admins_list_disable_enable_and_end_sessions(runner: CliRunner, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'staff.sqlite'}"
+    boss = {"CSO_TUI_PASSWORD": "correct horse", "CSO_TUI_USER": "boss"}
+    env = {**boss, "CSO_TUI_NEW_PASSWORD": "correct horse"}
+    for name, role in (("boss", "cso_admin"), ("desk", "call_center")):
+        out = runner.invoke(app, ["user", "add", name, "--role", role, "-d", url], env=env)
+        assert out.exit_code == 0, out.output
+    desk = LocalBackend(url)
+    try:
+        token = desk.login("desk", "correct horse").token
+        out = runner.invoke(app, ["user", "list", "-d", url, "--json"], env=boss)
+        assert out.exit_code == 0, out.output
+        rows = {u["username"]: u for u in json.loads(out.output)}
+        assert (rows["desk"]["open_sessions"], rows["desk"]["active"]) == (1, True)
+        out = runner.invoke(app, ["user", "end-sessions", "desk", "-d", url], env=boss)
+        assert out.exit_code == 0, out.output
+        assert "Ended 1 open session(s) of desk." in out.output
+        with pytest.raises(SessionExpiredError):
+            desk.get_consumer(token, "WU-10001")
+        out = runner.invoke(app, ["user", "disable", "desk", "-d", url], env=boss)
+        assert (out.exit_code, out.output.strip()) == (
+            0,
+            "desk is disabled (their sessions were ended).",
+        )
+        out = runner.invoke(app, ["user", "list", "-d", url], env=boss)
+        assert "DISABLED" in out.output
+        with pytest.raises(AuthenticationError):
+            desk.login("desk", "correct horse")
+        out = runner.invoke(app, ["user", "disable", "boss", "-d", url], env=boss)
+        assert out.exit_code == 2
+        assert "username: You cannot disable your own account" in out.output
+        out = runner.invoke(app, ["user", "enable", "desk", "-d", url], env=boss)
+        assert out.exit_code == 0 and "desk is enabled." in out.output
+        assert desk.login("desk", "correct horse").username == "desk"
+        out = runner.invoke(
+            app, ["user", "end-sessions", "boss", "-d", url, "--user", "desk"], env=boss
+        )
+        assert out.exit_code == 4, out.output
+    finally:
+        desk.close()
 
 
 def test_demo_refuses_to_overwrite_a_real_database(runner: CliRunner, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         NoteOut,
         SearchPage,
         SessionInfo,
+        SessionsEnded,
         UserOut,
     )
 
@@ -91,6 +92,27 @@ class Backend(Protocol):
         idempotency_key: str,
     ) -> UserOut:
         """Create a staff user (admins only)."""
+        ...
+
+    def list_users(self, token: str) -> list[UserOut]:
+        """Every staff user, by user name, with open session counts (admins only)."""
+        ...
+
+    def set_user_active(
+        self, token: str, username: str, active: bool, idempotency_key: str
+    ) -> UserOut:
+        """Enable or disable a staff user (admins only; not oneself).
+
+        Disabling ends the user's sessions at once: their next call gets SessionExpiredError.
+        """
+        ...
+
+    def end_sessions(self, token: str, username: str, idempotency_key: str) -> SessionsEnded:
+        """End every open session of ``username`` at once (admins only), e.g. a lost laptop.
+
+        The user may log in again; their terminals are asked to. Ending one's own sessions
+        ends the caller's session too.
+        """
         ...
 
     def close(self) -> None:

@@ -66,6 +66,7 @@ from cso_tui.services.schemas import (
     SearchKind,
     SearchPage,
     SessionInfo,
+    SessionsEnded,
     UserOut,
 )
 
@@ -136,6 +137,8 @@ class LocalBackend:
         self._engines = db.make_engines(url)
         self.dialect = self._engines.dialect
         self._sessions = session_settings or SessionSettings()
+        self._idle = timedelta(minutes=self._sessions.idle_timeout_minutes)
+        self._absolute = timedelta(hours=self._sessions.absolute_timeout_hours)
         self._page_size = page_size
         self._clock = clock
         try:
@@ -264,16 +267,14 @@ class LocalBackend:
         if row is None:
             raise SessionExpiredError("Your session has ended: log in again.")
         sess = user = row
-        idle = timedelta(minutes=self._sessions.idle_timeout_minutes)
-        absolute = timedelta(hours=self._sessions.absolute_timeout_hours)
         reason = None
         if sess.ended_at is not None:
             reason = "Your session has ended: log in again."
         elif not user.active:
             reason = "Your account has been disabled: ask an administrator."
-        elif now - sess.last_seen_at > idle:
+        elif now - sess.last_seen_at > self._idle:
             reason = "Your session expired after inactivity: log in again."
-        elif now - sess.created_at > absolute:
+        elif now - sess.created_at > self._absolute:
             reason = "Your session reached its maximum length: log in again."
         if reason:
             if sess.ended_at is None:
@@ -646,6 +647,101 @@ class LocalBackend:
             lambda s: self._insert_user(s, actor, username, full_name, role, password),
         )
 
+    def list_users(self, token: str) -> list[UserOut]:
+        self._authorize(token, "list_users")
+        now = self._clock()
+        with self._read() as s:
+            users = s.exec(select(User).order_by(User.username)).all()
+            live = _SESSIONS.c.ended_at.is_(None)
+            sessions = s.execute(
+                sa_select(
+                    _SESSIONS.c.user_id, _SESSIONS.c.created_at, _SESSIONS.c.last_seen_at
+                ).where(live)
+            ).all()
+        open_: dict[int, int] = {}
+        for user_id, created, last_seen in sessions:
+            if self._session_live(created, last_seen, now):
+                open_[user_id] = open_.get(user_id, 0) + 1
+        return [_user_out(u, open_.get(u.id or 0, 0)) for u in users]
+
+    def set_user_active(
+        self, token: str, username: str, active: bool, idempotency_key: str
+    ) -> UserOut:
+        actor = self._authorize(token, "set_user_active")
+        name = username.strip().lower()
+        if not active and name == actor.username:
+            raise ValidationError(
+                "username", "You cannot disable your own account: ask another administrator."
+            )
+
+        def act(s: Session) -> UserOut:
+            user = self._user(s, name)
+            ended = 0
+            if user.active != active:
+                user.active = active
+                user.version += 1
+                s.add(user)
+                if not active:
+                    ended = self._end_sessions_of(s, user)
+                self._audit(
+                    s,
+                    actor,
+                    "user_enabled" if active else "user_disabled",
+                    "user",
+                    str(user.id),
+                    before={"active": not active},
+                    after={"active": active},
+                    detail=f"{ended} session(s) ended" if ended else None,
+                )
+            return _user_out(user, 0 if not active else self._open_sessions(s, user))
+
+        request = {"username": name, "active": active}
+        return self._once(actor, idempotency_key, "set_user_active", request, UserOut, act)
+
+    def end_sessions(self, token: str, username: str, idempotency_key: str) -> SessionsEnded:
+        actor = self._authorize(token, "end_sessions")
+        name = username.strip().lower()
+
+        def act(s: Session) -> SessionsEnded:
+            user = self._user(s, name)
+            ended = self._end_sessions_of(s, user)
+            self._audit(
+                s, actor, "sessions_ended", "user", str(user.id), detail=f"{ended} session(s)"
+            )
+            return SessionsEnded(username=user.username, ended=ended)
+
+        request = {"username": name}
+        return self._once(actor, idempotency_key, "end_sessions", request, SessionsEnded, act)
+
+    def _user(self, s: Session, name: str) -> User:
+        user = s.exec(select(User).where(User.username == name).with_for_update()).first()
+        if user is None:
+            raise NotFoundError(f"No staff user is named {name!r}.")
+        return user
+
+    def _session_live(self, created: datetime, last_seen: datetime, now: datetime) -> bool:
+        return now - last_seen <= self._idle and now - created <= self._absolute
+
+    def _open_sessions(self, s: Session, user: User) -> int:
+        now = self._clock()
+        rows = s.exec(
+            select(UserSession.created_at, UserSession.last_seen_at).where(
+                UserSession.user_id == user.id,
+                UserSession.ended_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).all()
+        return sum(1 for created, seen in rows if self._session_live(created, seen, now))
+
+    def _end_sessions_of(self, s: Session, user: User) -> int:
+        """End every session of ``user`` not already ended; returns how many were live."""
+        live = self._open_sessions(s, user)
+        s.execute(
+            update(_SESSIONS)
+            .where(_SESSIONS.c.user_id == user.id, _SESSIONS.c.ended_at.is_(None))
+            .values(ended_at=self._clock())
+        )
+        return live
+
     def create_first_user(self, username: str, full_name: str, role: str, password: str) -> UserOut:
         """Bootstrap: the first user of an empty database (no login possible before it)."""
         with self._write() as s:
@@ -694,7 +790,7 @@ class LocalBackend:
             after={"username": name, "full_name": full, "role": role},
             username=None if actor else "(bootstrap)",
         )
-        return UserOut(id=user.id, username=name, full_name=full, role=role, active=True)
+        return _user_out(user, 0)
 
     def close(self) -> None:
         self._engines.dispose()
@@ -708,6 +804,19 @@ class LocalBackend:
     def execute_sql(self, sql: str, **params: Any) -> list[Any]:
         with self._engines.read.connect() as conn:
             return list(conn.execute(text(sql), params))
+
+
+def _user_out(user: User, open_sessions: int) -> UserOut:
+    assert user.id is not None
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
+        active=user.active,
+        open_sessions=open_sessions,
+        last_login_at=user.last_login_at,
+    )
 
 
 def _note_out(note: Note, account_no: str) -> NoteOut:

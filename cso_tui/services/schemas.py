@@ -49,6 +49,13 @@ class UserOut(Model):
     full_name: str
     role: str
     active: bool
+    open_sessions: int = 0
+    last_login_at: datetime | None = None
+
+
+class SessionsEnded(Model):
+    username: str
+    ended: int  # how many open sessions were ended
 
 
 class ConsumerHit(Model):

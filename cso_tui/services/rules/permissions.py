@@ -17,6 +17,9 @@ DESK_STAFF = frozenset(
     }
 )
 
+#: Who manages staff accounts and their sessions.
+USER_ADMINS = frozenset({Role.CSO_ADMIN, Role.UTILITY_ADMIN})
+
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "search_consumers": ALL_STAFF,
     "get_consumer": ALL_STAFF,
@@ -32,7 +35,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
             Role.UTILITY_ADMIN,
         }
     ),
-    "create_user": frozenset({Role.CSO_ADMIN, Role.UTILITY_ADMIN}),
+    "create_user": USER_ADMINS,
+    "list_users": USER_ADMINS,
+    "set_user_active": USER_ADMINS,
+    "end_sessions": USER_ADMINS,
 }
 
 
