@@ -17,18 +17,23 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.dom import DOMNode
 from textual.theme import Theme
+from textual.timer import Timer
 
 from cso_tui.commands import ConsumerProvider, NavigationProvider
+from cso_tui.screens.base import ConnectionRestored, SessionResumed, describe_error
 from cso_tui.screens.help import HelpScreen, key_rows
 from cso_tui.screens.login import LoginScreen
+from cso_tui.screens.relogin import ReloginScreen
 from cso_tui.screens.search import SearchScreen
 from cso_tui.services.backend import Backend
-from cso_tui.services.errors import SessionExpiredError
+from cso_tui.services.errors import SessionExpiredError, UnavailableError
 
 if TYPE_CHECKING:
     from cso_tui.config import Settings
     from cso_tui.services.schemas import SessionInfo
 
+#: Seconds between checks that an unreachable backend answers again.
+PROBE_SECONDS = 3.0
 AUTO_THEME = "auto"
 DEFAULT_THEME = "textual-dark"
 ANSI_THEME = "cso-ansi"
@@ -116,7 +121,8 @@ class CsoApp(App[None], inherit_bindings=False):
         self.backend_factory = backend_factory
         self.backend: Backend | None = None
         self.session: SessionInfo | None = None
-        self._pending_term = ""
+        self.offline = False  # a call found the backend unreachable; probing until it answers
+        self._probe_timer: Timer | None = None
         self.register_theme(CSO_ANSI)
         self._theme_warning: str | None = None
         self.theme = self._choose_theme(
@@ -196,25 +202,38 @@ class CsoApp(App[None], inherit_bindings=False):
     def start_session(self, session: SessionInfo) -> None:
         """Called by the login screen: land on the home screen."""
         self.session = session
-        term, self._pending_term = self._pending_term, ""
         subtitle = f"Consumer search · {session.full_name} ({session.role_label})"
-        self.switch_screen(SearchScreen(initial_term=term, subtitle=subtitle))
+        self.switch_screen(SearchScreen(subtitle=subtitle))
         self.record_usage(
-            "Viewed_Landing_Page",
-            {"role": session.role, "screen": "consumer_search", "resumed": bool(term)},
+            "Viewed_Landing_Page", {"role": session.role, "screen": "consumer_search"}
         )
 
-    def session_ended(self, message: str, term: str | None = None) -> None:
-        """The backend said the session is over: back to login, keeping the search term."""
+    def session_ended(self, message: str) -> None:
+        """The backend said the session is over: log in again over the current screen.
+
+        The screens stay as they are (a half-typed search, an open form); once the same user
+        has logged in again they get :class:`SessionResumed` and carry on.
+        """
         session = self.session
         if session is None:
             return
-        self.session = None
-        if term is None:
-            home = self._home()
-            term = home.term if home is not None else ""
-        self._pending_term = term
-        self._to_login(message, session.username)
+        for screen in self.screen_stack:
+            if isinstance(screen, ReloginScreen):
+                screen.update_message(message)
+                return
+        self.push_screen(ReloginScreen(message, session.username), self._relogged_in)
+
+    def _relogged_in(self, session: SessionInfo | None) -> None:
+        old = self.session
+        if session is None:  # someone else takes the terminal: the unsaved input is not theirs
+            self.session = None
+            self._to_login("Log in.", "")
+            return
+        self.session = session
+        self.notify("Logged in again: what you typed is kept.", title="Session resumed")
+        self.record_usage("Resumed_Session", {"role": session.role, "was": old is not None})
+        for screen in self.screen_stack:
+            screen.post_message(SessionResumed())
 
     def _to_login(self, message: str, username: str) -> None:
         while len(self.screen_stack) > 2:  # modals above the home screen
@@ -228,6 +247,45 @@ class CsoApp(App[None], inherit_bindings=False):
                 return screen
         return None
 
+    # ------------------------------------------------------------ connection
+
+    def connection_lost(self, error: BaseException) -> None:
+        """A call found the server (or database) unreachable: say so once and keep probing;
+        every screen gets :class:`ConnectionRestored` when it answers again."""
+        if self.offline:
+            return
+        self.offline = True
+        self.notify(
+            f"{describe_error(error)} What you typed is kept; cso-tui checks every "
+            f"{PROBE_SECONDS:g} s and says when it is back.",
+            title="Server unreachable",
+            severity="error",
+            timeout=10,
+        )
+        self._probe_timer = self.set_interval(PROBE_SECONDS, self.probe_connection)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="probe")
+    def probe_connection(self) -> None:
+        backend = self.backend
+        if backend is None:
+            return
+        try:
+            backend.info()
+        except Exception:
+            return
+        self.call_from_thread(self._connection_back)
+
+    def _connection_back(self) -> None:
+        if not self.offline:
+            return
+        self.offline = False
+        if self._probe_timer is not None:
+            self._probe_timer.stop()
+            self._probe_timer = None
+        self.notify("The server answers again.", title="Connected")
+        for screen in self.screen_stack:
+            screen.post_message(ConnectionRestored())
+
     @work(thread=True, exit_on_error=False, group="usage")
     def record_usage(self, event: str, properties: dict[str, Any]) -> None:
         """Behaviour tracking (seed 001 section 9); never disturbs the desk when it fails."""
@@ -238,6 +296,8 @@ class CsoApp(App[None], inherit_bindings=False):
             backend.record_usage(session.token, event, properties)
         except SessionExpiredError as exc:
             self.call_from_thread(self.session_ended, exc.message)
+        except UnavailableError as exc:
+            self.call_from_thread(self.connection_lost, exc)
         except Exception as exc:
             self.log.warning(f"usage event {event} not recorded: {exc}")
 
@@ -258,7 +318,6 @@ class CsoApp(App[None], inherit_bindings=False):
         if session is None:
             return
         self.session = None
-        self._pending_term = ""
         self._logout(session.token)
         self._to_login("You have logged out.", session.username)
 

@@ -5,22 +5,17 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from contract.support import PASSWORD, SAMPLES, Db, seed_staff
+from contract.support import PASSWORD, Db
 from loopback import loopback_server
+from serving import ServeProcess, free_port, seeded_database
 from typer.testing import CliRunner
 
 from cso_tui.cli import app as cli_app
@@ -36,82 +31,11 @@ from cso_tui.services.remote import RemoteBackend
 from cso_tui.services.schemas import ConsumerUpdate
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class ServeProcess:
-    """`cso-tui serve` in a subprocess on a loopback port."""
-
-    database: str
-    home: Path
-    port: int
-    proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 30) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CSO_TUI_")}
-        env |= {"CSO_TUI_CONFIG_DIR": str(self.home / "config")}
-        env |= {"CSO_TUI_DATA_DIR": str(self.home / "data")}
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cso_tui",
-                "serve",
-                *("--port", str(self.port)),
-                *("--database", self.database),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.home / "serve.log", "ab"),  # noqa: SIM115 (the child owns it)
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                log = (self.home / "serve.log").read_text()
-                raise RuntimeError(f"cso-tui serve exited: {log[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("cso-tui serve did not become ready")
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
-
-
-def _seeded_database(directory: Path) -> str:
-    url = f"sqlite:///{directory / 'served.sqlite'}"
-    db = Db(url, lambda: datetime.now(UTC))  # creates the schema
-    seed_staff(db)
-    db.add(*SAMPLES)
-    db.close()
-    return url
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
     """One `cso-tui serve` for the module, on a database with staff and sample consumers."""
     home = tmp_path_factory.mktemp("serve")
-    server = ServeProcess(_seeded_database(home), home, free_port())
+    server = ServeProcess(seeded_database(home), home, free_port())
     server.start()
     yield server
     server.stop()
@@ -236,7 +160,7 @@ def test_unreachable_server_is_unavailable() -> None:
 def test_stopped_server_is_unreachable_and_works_again_when_back(
     tmp_path: Path,
 ) -> None:
-    server = ServeProcess(_seeded_database(tmp_path), tmp_path, free_port())
+    server = ServeProcess(seeded_database(tmp_path), tmp_path, free_port())
     server.start()
     backend = RemoteBackend(server.url, retries=0)
     try:
@@ -284,7 +208,7 @@ def served_in_process(tmp_path: Path) -> Iterator[tuple[str, Db, Any]]:
     from cso_tui.server import create_app
     from cso_tui.services.local import LocalBackend
 
-    url = _seeded_database(tmp_path)
+    url = seeded_database(tmp_path)
     local = LocalBackend(url)
     base = loopback_server().add(create_app(local))
     db = Db(url, lambda: datetime.now(UTC))

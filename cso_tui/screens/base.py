@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from textual.dom import DOMNode
+from textual.message import Message
 
 from cso_tui.services.errors import ServiceError
 
@@ -24,3 +25,16 @@ def describe_error(error: BaseException) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     name = type(error).__name__
     return f"Unexpected error ({name}): {text}" if text else f"Unexpected error ({name})."
+
+
+def escape_markup(text: str) -> str:
+    """``text`` shown as it is in a markup string (a consumer named "[x]" stays "[x]")."""
+    return text.replace("[", r"\[")
+
+
+class SessionResumed(Message):
+    """Posted to every screen after a re-login over an expired session: retry what failed."""
+
+
+class ConnectionRestored(Message):
+    """Posted to every screen when the backend answers again after being unreachable."""

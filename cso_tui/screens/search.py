@@ -19,8 +19,15 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from cso_tui.models.enums import SearchKind
-from cso_tui.screens.base import cso_app, describe_error
-from cso_tui.services.errors import NotFoundError, SessionExpiredError
+from cso_tui.screens.base import (
+    ConnectionRestored,
+    SessionResumed,
+    cso_app,
+    describe_error,
+    escape_markup,
+)
+from cso_tui.screens.edit_consumer import EditConsumerScreen
+from cso_tui.services.errors import NotFoundError, SessionExpiredError, UnavailableError
 from cso_tui.widgets.details import ConsumerDetails
 from cso_tui.widgets.results import ResultsTable
 
@@ -47,10 +54,6 @@ KEYS_HINT = (
 )
 
 
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
-
-
 class SearchScreen(Screen[None]):
     CSS_PATH = "search.tcss"
     AUTO_FOCUS = "#search"
@@ -61,6 +64,7 @@ class SearchScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="search.back"),
         Binding("ctrl+n", "more", "More", id="search.more"),
+        Binding("e", "edit", "Edit", id="search.edit"),
         # priority, so keys typed ahead after it already go to the results
         Binding("down", "box_down", "To results", show=False, priority=True, id="search.down"),
     ]
@@ -75,12 +79,13 @@ class SearchScreen(Screen[None]):
             self.append = append
 
     class SearchFailed(Message):
-        def __init__(self, seq: int, term: str, error: BaseException, append: bool) -> None:
+        def __init__(self, seq: int, term: str, error: BaseException, cursor: str | None) -> None:
             super().__init__()
             self.seq = seq
             self.term = term
             self.error = error
-            self.append = append
+            self.cursor = cursor
+            self.append = cursor is not None
 
     class DetailsLoaded(Message):
         def __init__(self, account_no: str, summary: ConsumerSummary) -> None:
@@ -94,11 +99,10 @@ class SearchScreen(Screen[None]):
             self.account_no = account_no
             self.error = error
 
-    def __init__(self, initial_term: str = "", subtitle: str = "") -> None:
+    def __init__(self, subtitle: str = "") -> None:
         super().__init__()
         # set before the header mounts: a title change while it mounts races its children
         self.sub_title = subtitle or "Consumer search"
-        self.initial_term = initial_term
         self.seq = 0  # numbers every change of the term; answers for older numbers are stale
         self.shown_seq = -1  # the number whose results are on screen
         self.shown_term = ""
@@ -109,6 +113,7 @@ class SearchScreen(Screen[None]):
         self.details_account: str | None = None
         self._debounce: Timer | None = None
         self._focus_results_when_ready = False
+        self.failed: tuple[int, str, str | None] | None = None  # (seq, term, cursor) to retry
 
     # ------------------------------------------------------------ layout
 
@@ -128,8 +133,6 @@ class SearchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_hint(f"{SEARCH_HINT}\n{KEYS_HINT}")
-        if self.initial_term:
-            self.query_one("#search", Input).value = self.initial_term
 
     @property
     def term(self) -> str:
@@ -202,7 +205,7 @@ class SearchScreen(Screen[None]):
                 session.token, term, cursor, app.settings.search_page_size
             )
         except Exception as exc:
-            self.post_message(self.SearchFailed(seq, term, exc, append=cursor is not None))
+            self.post_message(self.SearchFailed(seq, term, exc, cursor))
             return
         self.post_message(self.Searched(seq, page, append=cursor is not None))
 
@@ -210,6 +213,7 @@ class SearchScreen(Screen[None]):
     def _searched(self, message: Searched) -> None:
         if message.seq != self.seq:
             return  # an answer for a term that has since changed
+        self.failed = None
         if message.append:
             self.paging = False
             self.results.append_hits(message.page.items)
@@ -225,12 +229,16 @@ class SearchScreen(Screen[None]):
             return
         self.searching = False
         self.paging = False
+        self.failed = (message.seq, message.term, message.cursor)
         if isinstance(message.error, SessionExpiredError):
-            cso_app(self).session_ended(message.error.message, term=self.term)
+            self._status("Your session ended: log in again; your search is kept.", tone="error")
+            cso_app(self).session_ended(message.error.message)
             return
+        if isinstance(message.error, UnavailableError):
+            cso_app(self).connection_lost(message.error)
         what = "load more results" if message.append else "search"
         self._status(
-            f"Cannot {what}: {_escape(describe_error(message.error))} "
+            f"Cannot {what}: {escape_markup(describe_error(message.error))} "
             "(your search is kept; press Enter to try again)",
             tone="error",
         )
@@ -251,7 +259,7 @@ class SearchScreen(Screen[None]):
             self._status("")
         elif not has_rows:
             self._show_hint(
-                f"No consumer matches “{_escape(page.term.strip())}”.\n{SEARCH_HINT}\n"
+                f"No consumer matches “{escape_markup(page.term.strip())}”.\n{SEARCH_HINT}\n"
                 "Names and streets need whole words or at least 3 letters of one."
             )
             self._status_for_results()
@@ -306,7 +314,7 @@ class SearchScreen(Screen[None]):
         """Show the details panel for ``account_no`` (loaded in a worker)."""
         self.details_account = account_no
         details = self.details
-        details.show_message(f"Loading {_escape(account_no)}…")
+        details.show_message(f"Loading {escape_markup(account_no)}…")
         self.add_class("-details-open")
         if self.has_class("-short"):
             # the results are hidden at this height: the panel takes the focus (and escape)
@@ -346,13 +354,16 @@ class SearchScreen(Screen[None]):
             return
         error = message.error
         if isinstance(error, SessionExpiredError):
-            cso_app(self).session_ended(error.message, term=self.term)
+            self.details.show_message("Your session ended: log in again.", error=True)
+            cso_app(self).session_ended(error.message)
             return
+        if isinstance(error, UnavailableError):
+            cso_app(self).connection_lost(error)
         if isinstance(error, NotFoundError):
             text = f"{error.message} It may have been removed: search again."
         else:
             text = f"Cannot load {message.account_no}: {describe_error(error)} (Enter to retry)"
-        self.details.show_message(_escape(text), error=True)
+        self.details.show_message(escape_markup(text), error=True)
 
     def close_details(self) -> None:
         if not self.details_open:
@@ -364,6 +375,41 @@ class SearchScreen(Screen[None]):
         else:
             self.query_one("#search", Input).focus()
         self.refresh_bindings()
+
+    # ------------------------------------------------------------ after a pause
+
+    def on_session_resumed(self, _message: SessionResumed) -> None:
+        self._retry()
+
+    def on_connection_restored(self, _message: ConnectionRestored) -> None:
+        self._retry()
+
+    def _retry(self) -> None:
+        """Run again what failed while the session or the server was away."""
+        failed, self.failed = self.failed, None
+        if failed is not None and failed[0] == self.seq:
+            seq, term, cursor = failed
+            if cursor is None:
+                self.searching = True
+                self._status("Searching…")
+            else:
+                self.paging = True
+            self.search(seq, term, cursor)
+        if self.details_account is not None and self.details.summary is None:
+            self.load_details(self.details_account)
+
+    # ------------------------------------------------------------ editing
+
+    def action_edit(self) -> None:
+        summary = self.details.summary
+        if summary is None or not self.details_open:
+            return
+        self.app.push_screen(EditConsumerScreen(summary), self._edited)
+
+    def _edited(self, summary: ConsumerSummary | None) -> None:
+        if summary is not None and summary.account_no == self.details_account:
+            self.details.show_summary(summary)
+            self.results.update_hit(summary)
 
     # ------------------------------------------------------------ keys
 
@@ -390,6 +436,8 @@ class SearchScreen(Screen[None]):
             return self.next_cursor is not None and self.shown_seq == self.seq
         if action == "back":
             return self.details_open or not isinstance(self.focused, Input)
+        if action == "edit":
+            return self.details_open and self.details.summary is not None
         return True
 
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:

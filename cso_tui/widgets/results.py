@@ -24,7 +24,7 @@ from cso_tui.widgets.badges import (
 )
 
 if TYPE_CHECKING:
-    from cso_tui.services.schemas import ConsumerHit
+    from cso_tui.services.schemas import ConsumerHit, ConsumerSummary
 
 CELL_PADDING = 1
 SCROLLBAR = 2
@@ -130,6 +130,25 @@ class ResultsTable(DataTable[Text]):
         for hit in new:
             self.add_row(*self._cells(hit), key=hit.account_no)
         return len(new)
+
+    def update_hit(self, summary: ConsumerSummary) -> None:
+        """Show a consumer's saved details in its row (if it is listed), keeping the cursor."""
+        for index, hit in enumerate(self.hits):
+            if hit.account_no == summary.account_no:
+                self.hits[index] = hit.model_copy(
+                    update={
+                        "name": summary.name,
+                        "status": summary.status,
+                        "category": summary.category,
+                        "vip": summary.vip,
+                        "phone": summary.phone,
+                        "email": summary.email,
+                        "service_address": summary.service_address,
+                        "balance": summary.balance,
+                    }
+                )
+                self._rebuild()
+                return
 
     def _account_width(self) -> int:
         longest = max((len(h.account_no) for h in self.hits), default=0)

@@ -9,7 +9,7 @@ from textual.command import CommandPalette
 from textual.widgets import Input, Label, Static
 
 from cso_tui.screens.help import HelpScreen
-from cso_tui.screens.login import LoginScreen
+from cso_tui.screens.relogin import ReloginScreen
 from cso_tui.screens.search import SearchScreen
 from cso_tui.services.local import LocalBackend
 from cso_tui.services.schemas import SearchPage
@@ -228,23 +228,51 @@ async def test_palette_finds_a_consumer(demo_url: str) -> None:
         assert app.screen is screen
 
 
-async def test_session_end_returns_to_login_keeping_the_term(demo_url: str) -> None:
+async def test_an_ended_session_logs_in_again_over_the_screen_keeping_the_term(
+    demo_url: str,
+) -> None:
     app = make_app(demo_url)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await login(pilot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await login(pilot)
         backend, session = app.backend, app.session
         assert backend is not None and session is not None
         backend.logout(session.token)  # as if an administrator ended it
-        app.screen.query_one("#search", Input).value = "M-5678"
-        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
-        login_screen = await connected(pilot)
-        status = str(login_screen.query_one("#login-status", Static).content)
-        assert "Your session has ended: log in again" in status
-        assert login_screen.query_one("#username", Input).value == "admin"
+        home.query_one("#search", Input).value = "M-5678"
+        await wait_until(pilot, lambda: isinstance(app.screen, ReloginScreen), "the re-login")
+        relogin = app.screen
+        assert isinstance(relogin, ReloginScreen)
+        assert "Your session has ended: log in again" in str(
+            relogin.query_one("#relogin-reason", Static).content
+        )
+        assert "admin" in str(relogin.query_one("#relogin-user", Label).content)
+        await pilot.press(*keys("nope"), "enter")
+        await wait_until(
+            pilot,
+            lambda: (
+                "Wrong user name or password"
+                in str(relogin.query_one("#relogin-error", Label).content)
+            ),
+            "the wrong password message",
+        )
         await pilot.press(*keys("demo"), "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search screen")
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
-        assert screen.query_one("#search", Input).value == "M-5678"
-        await wait_until(pilot, lambda: screen.shown_term == "M-5678", "the search to rerun")
-        assert [r[0] for r in row_texts(screen.results)] == ["WU-10001"]
+        # the same screen, its term kept, and the search that failed runs again
+        await wait_until(pilot, lambda: app.screen is home, "the search screen again")
+        await wait_until(pilot, lambda: home.shown_term == "M-5678", "the search to rerun")
+        assert [r[0] for r in row_texts(home.results)] == ["WU-10001"]
+        assert app.session is not None and app.session.token != session.token
+
+
+async def test_someone_else_logging_in_drops_the_unsaved_input(demo_url: str) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await login(pilot)
+        assert app.backend is not None and app.session is not None
+        app.backend.logout(app.session.token)
+        home.query_one("#search", Input).value = "Doe"
+        await wait_until(pilot, lambda: isinstance(app.screen, ReloginScreen), "the re-login")
+        await pilot.press("ctrl+o")
+        login_screen = await connected(pilot)
+        assert login_screen.query_one("#username", Input).value == ""
+        screen = await login(pilot, "callcenter")
+        assert screen is not home
+        assert screen.query_one("#search", Input).value == ""
