@@ -138,7 +138,11 @@ def _ignored(conn: Connection) -> tuple[set[str], set[str], set[tuple[str, str]]
         tables = set(inspect(conn).get_table_names())
         shadow = {t for t in tables for v in virtual if t.startswith(v + "_")}
         return virtual | shadow, set(), set()
-    return set(), set(search_index.PG_INDEXES), {("consumer", "search_tsv")}
+    return (
+        set(),
+        set(search_index.PG_INDEXES),
+        {("consumer", "search_tsv"), ("consumer", "name_tsv")},
+    )
 
 
 def _differences(diffs: list[Any], ignored: tuple[set[str], set[str], set[tuple[str, str]]]):

@@ -205,6 +205,10 @@ class LocalBackend:
         """A usage event in its own short write (Core insert: ~0.3 ms)."""
         properties = json.loads(json.dumps(properties, default=str))  # dates, Decimals: text
         with self._engines.write.begin() as conn:
+            if self.dialect == "postgresql":
+                # Analytics, not records: not waiting for the WAL flush saves ~8 ms on every
+                # search and view; a crash may lose the last fraction of a second of events.
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             conn.execute(
                 _USAGE_INSERT,
                 {

@@ -192,6 +192,14 @@ class _Tier:
     params: dict[str, Any]
     source: str = "consumer c"
     key: str = "c.id"
+    #: PostgreSQL: consumers a page first looks through in key order (see _tier_page).
+    window: int = 0
+
+
+#: Consumers a PostgreSQL word tier checks in key order before asking the index (~1 µs each).
+WORD_WINDOW = 4_000
+#: The same for the substring tier, whose check (unaccent + LIKE) costs ~10 times more.
+FRAGMENT_WINDOW = 1_000
 
 
 def _fts_quote(token: str) -> str:
@@ -231,25 +239,26 @@ def _sqlite_text_tiers(tokens: Sequence[str]) -> list[_Tier]:
 
 
 def _pg_text_tiers(tokens: Sequence[str]) -> list[_Tier]:
-    def q(parts: Sequence[str]) -> str:
-        return " & ".join(parts)
-
+    # Name tiers query name_tsv (the name alone): its statistics let the planner tell a rare
+    # name word (index scan) from a common one (walk the primary key in order); the combined
+    # search_tsv only serves the address tier, where a word may be anywhere.
     safe = [_pg_word(t) for t in tokens]
-    name_exact = q([f"'{t}':A" for t in safe])
-    name_prefix = q([f"'{t}':*A" for t in safe])
-    anywhere = q([f"'{t}':*" for t in safe])
+    exact = " & ".join(f"'{t}'" for t in safe)
+    prefix = " & ".join(f"'{t}':*" for t in safe)
     tsq = "to_tsquery('simple', :{})"
     return [
-        _Tier("name", f"c.search_tsv @@ {tsq.format('a')}", {"a": name_exact}),
+        _Tier("name", f"c.name_tsv @@ {tsq.format('a')}", {"a": exact}, window=WORD_WINDOW),
         _Tier(
             "name",
-            f"c.search_tsv @@ {tsq.format('a')} AND NOT c.search_tsv @@ {tsq.format('b')}",
-            {"a": name_prefix, "b": name_exact},
+            f"c.name_tsv @@ {tsq.format('a')} AND NOT c.name_tsv @@ {tsq.format('b')}",
+            {"a": prefix, "b": exact},
+            window=WORD_WINDOW,
         ),
         _Tier(
             "address",
-            f"c.search_tsv @@ {tsq.format('a')} AND NOT c.search_tsv @@ {tsq.format('b')}",
-            {"a": anywhere, "b": name_prefix},
+            f"c.search_tsv @@ {tsq.format('a')} AND NOT c.name_tsv @@ {tsq.format('a')}",
+            {"a": prefix},
+            window=WORD_WINDOW,
         ),
     ]
 
@@ -281,18 +290,48 @@ def _fragment_tier(dialect: str, fragment: str) -> _Tier:
         "fragment",
         "lower(cso_unaccent(c.name || ' ' || c.service_address)) LIKE :l ESCAPE '\\'",
         {"l": "%" + _like_escape(unaccent(fragment.lower())) + "%"},
+        window=FRAGMENT_WINDOW,
     )
 
 
 def _tier_page(
     conn: Connection, tier: _Tier, after_id: int, limit: int
 ) -> list[tuple[str, int, ConsumerHit]]:
-    sql = (
-        f"SELECT {HIT_COLUMNS} FROM {tier.source} WHERE {tier.where} AND {tier.key} > :after "
-        f"ORDER BY {tier.key} LIMIT :lim"
-    )
-    rows = _rows(conn, sql, {**tier.params, "after": after_id, "lim": limit})
+    params = {**tier.params, "after": after_id, "lim": limit}
+    if tier.window:
+        rows = _windowed(conn, tier, params)
+    else:
+        sql = (
+            f"SELECT {HIT_COLUMNS} FROM {tier.source} WHERE {tier.where} "
+            f"AND {tier.key} > :after ORDER BY {tier.key} LIMIT :lim"
+        )
+        rows = _rows(conn, sql, params)
     return [("", r[0], _hit(r, tier.matched)) for r in rows]
+
+
+def _windowed(conn: Connection, tier: _Tier, params: dict[str, Any]) -> Any:
+    """A PostgreSQL tier page that is never a walk of the whole table.
+
+    The planner picks between walking the primary key with the tier's condition as a filter
+    (quick when matches are dense) and the GIN index plus a sort (quick when they are few)
+    from its row estimate, and that estimate is blind to the tiers' exclusions ("prefix but
+    not exact" looks as common as the prefix alone). Wrongly walking the key for matches that
+    never come read all 1M rows (1.2 s). So: walk a bounded window in key order first; when
+    the page is not full, the matches are sparse and the index finds the rest
+    (``ORDER BY c.id + 0`` keeps the planner off the key walk).
+    """
+    dense = (
+        f"SELECT {HIT_COLUMNS} FROM (SELECT * FROM consumer WHERE id > :after ORDER BY id "
+        f"LIMIT {tier.window}) c WHERE {tier.where} ORDER BY c.id LIMIT :lim"
+    )
+    rows = _rows(conn, dense, params)
+    if len(rows) >= params["lim"]:
+        return rows
+    sparse = (
+        f"SELECT {HIT_COLUMNS} FROM consumer c WHERE {tier.where} AND c.id > :after "
+        "ORDER BY c.id + 0 LIMIT :lim"
+    )
+    return _rows(conn, sparse, params)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,12 @@ import sqlmodel
 from alembic import op
 
 from cso_tui.migrations.ddl import (
+    SearchIndexV1,
     append_only_audit,
     drop_append_only_audit,
-    search_index,
 )
+
+search_index = SearchIndexV1()  # this revision's search index, whatever came later
 
 revision: str = "0001"
 down_revision: str | None = None
