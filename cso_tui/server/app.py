@@ -13,9 +13,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, Security
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cso_tui import __version__
 from cso_tui.services import api
@@ -34,6 +37,7 @@ _bearer = HTTPBearer(
     scheme_name="session",
     description="The session token `login` returns.",
 )
+_NO_TOKEN = "Log in first: this call needs a session token."
 
 #: Error responses each route documents (the body is always ErrorOut).
 _ERROR_STATUSES = {
@@ -54,10 +58,33 @@ def _error_response(error: ServiceError) -> JSONResponse:
 def _session_token(
     credentials: HTTPAuthorizationCredentials | None = Security(_bearer),
 ) -> str:
-    """The caller's bearer token; none at all is refused before the body is even read."""
+    """The caller's bearer token (none at all is refused earlier: :class:`_TokenBeforeBody`)."""
     if credentials is None:
-        raise SessionExpiredError("Log in first: this call needs a session token.")
+        raise SessionExpiredError(_NO_TOKEN)
     return credentials.credentials
+
+
+class _TokenBeforeBody:
+    """Refuses a call that needs a session but brings no bearer token before its body is read.
+
+    FastAPI parses the body before it resolves dependencies: without this, a body that is not
+    JSON would answer 422 to a caller that has not logged in, instead of 401.
+    """
+
+    def __init__(self, app: ASGIApp, paths: frozenset[str]) -> None:
+        self.app = app
+        self.paths = paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"].removeprefix(scope.get("root_path", "")) in self.paths
+            and await _bearer(Request(scope)) is None
+        ):
+            await _error_response(SessionExpiredError(_NO_TOKEN))(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def _endpoint(backend: LocalBackend, method: api.Method) -> Callable[..., Any]:
@@ -117,6 +144,8 @@ def create_app(backend: LocalBackend) -> FastAPI:
             operation_id=method.name,
             tags=["backend"],
         )
+    token_paths = frozenset(m.path for m in api.methods().values() if m.needs_token)
+    app.add_middleware(_TokenBeforeBody, paths=token_paths)
 
     @app.get("/healthz", tags=["ops"], responses={503: {"model": api.ErrorOut}})
     def healthz() -> dict[str, str]:
@@ -133,9 +162,18 @@ def create_app(backend: LocalBackend) -> FastAPI:
         errors = exc.errors()
         first = errors[0] if errors else {}
         loc = [str(part) for part in first.get("loc", ()) if part != "body"]
-        field = ".".join(loc) or "body"
+        # not JSON at all: the whole body is wrong (loc holds a character offset, not a field)
+        field = "body" if first.get("type") == "json_invalid" else ".".join(loc) or "body"
         message = str(first.get("msg", "Invalid request."))
         return _error_response(ValidationError(field, f"{field}: {message}"))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 400:
+            # FastAPI's "There was an error parsing the body" (e.g. bytes that are not UTF-8):
+            # the same typed error as any other body that is not JSON, not an undocumented 400
+            return _error_response(ValidationError("body", "body: The body is not valid JSON."))
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(Exception)
     async def server_bug(request: Request, exc: Exception) -> JSONResponse:
