@@ -7,7 +7,9 @@ audit events, usage events and idempotency records share the transaction of the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
 import re
 import secrets
@@ -40,7 +42,7 @@ from cso_tui.models import (
     UserSession,
 )
 from cso_tui.models.enums import ROLE_LABELS, Role
-from cso_tui.services import db
+from cso_tui.services import api, db
 from cso_tui.services import search as search_engine
 from cso_tui.services.errors import (
     AccountLockedError,
@@ -876,3 +878,53 @@ def _validated_changes(changes: ConsumerUpdate) -> dict[str, Any]:
     if not out:
         raise ValidationError("changes", "Nothing to change: edit at least one field.")
     return out
+
+
+# ---------------------------------------------------------------- control characters
+
+
+def _nul_field(value: Any, path: str) -> str | None:
+    """The dotted name of the first text in ``value`` holding a NUL character, if any."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, BaseModel):
+        value = dict(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_field(item, f"{path}.{key}") or _nul_field(str(key), f"{path}.{key}")
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found = _nul_field(item, path)
+            if found:
+                return found
+    return None
+
+
+def _refusing_nul(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method``, refusing a NUL character in any text argument as a validation error.
+
+    No field of ours may hold one, and PostgreSQL cannot store one (SQLite would): refusing
+    it here, before any rule, keeps both databases and both backends answering the same.
+    """
+    signature = inspect.signature(method)
+
+    @functools.wraps(method)
+    def call(self: LocalBackend, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        for name, value in bound.arguments.items():
+            if name == "self":
+                continue
+            field = _nul_field(value, name)
+            if field:
+                raise ValidationError(
+                    field, f"{field} contains a NUL character (\\0): remove it and try again."
+                )
+        return method(self, *args, **kwargs)
+
+    return call
+
+
+for _name in api.methods():
+    setattr(LocalBackend, _name, _refusing_nul(getattr(LocalBackend, _name)))

@@ -1,0 +1,34 @@
+"""Contract: a NUL character in any text is a validation error naming its field, on every
+backend and database (PostgreSQL cannot store one; SQLite could, and must refuse alike)."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract.support import PASSWORD, World
+from cso_tui.services.errors import ValidationError as FieldError
+from cso_tui.services.schemas import ConsumerUpdate
+
+
+def test_nul_characters_are_refused_naming_the_field(world: World) -> None:
+    backend, token = world.backend, world.token()
+    audit_before = len(world.db.audit())
+    calls = {
+        "username": lambda: backend.login("ad\x00min", PASSWORD),
+        "client": lambda: backend.login("admin", PASSWORD, client="term\x00"),
+        "account_no": lambda: backend.get_consumer(token, "WU-1\x000001"),
+        "body": lambda: backend.add_note(token, "WU-10001", "hello\x00", "nul-1"),
+        "idempotency_key": lambda: backend.add_note(token, "WU-10001", "hello", "k\x00"),
+        "changes.name": lambda: backend.update_consumer(
+            token, "WU-10001", ConsumerUpdate(name="John\x00"), 1, "nul-2"
+        ),
+        "term": lambda: backend.search_consumers(token, "Doe\x00"),
+        "properties.where": lambda: backend.record_usage(token, "Clicked", {"where": "a\x00"}),
+    }
+    for field, call in calls.items():
+        with pytest.raises(FieldError) as exc:
+            call()
+        assert exc.value.field == field
+        assert "NUL character" in exc.value.message
+    assert len(world.db.audit()) == audit_before  # nothing half-done, not even a login try
+    assert backend.get_consumer(token, "WU-10001").name == "John Doe"
