@@ -21,6 +21,7 @@ from cso_tui.services.errors import AccountLockedError, AuthenticationError, Val
 if TYPE_CHECKING:
     from cso_tui.services.schemas import BackendInfo, SessionInfo
 
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 FIRST_USER_COMMAND = "cso-tui user add NAME --role utility_admin"
 
 
@@ -125,10 +126,12 @@ class LoginScreen(Screen[None]):
         self.info = message.info
         self.connect_error = None
         info = message.info
-        kind = "SQLite" if info.database == "sqlite" else info.database.title()
+        kind = DATABASE_NAMES.get(info.database, info.database)
         demo = " demo" if info.is_demo else ""
+        server = app.settings.server
+        via = f" through the server at {server}" if server else ""
         if not self.initial_message:
-            self._status(f"Connected to the {kind}{demo} database.", "ok")
+            self._status(f"Connected to the {kind}{demo} database{via}.", "ok")
         self.initial_message = None
         panel = self.query_one("#demo-panel")
         panel.display = info.is_demo and bool(info.demo_users)

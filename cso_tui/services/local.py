@@ -274,10 +274,10 @@ class LocalBackend:
             raise SessionExpiredError("Your session has ended: log in again.")
         sess = user = row
         reason = None
-        if sess.ended_at is not None:
-            reason = "Your session has ended: log in again."
-        elif not user.active:
+        if not user.active:  # first: disabling also ends the sessions
             reason = "Your account has been disabled: ask an administrator."
+        elif sess.ended_at is not None:
+            reason = "Your session has ended: log in again."
         elif now - sess.last_seen_at > self._idle:
             reason = "Your session expired after inactivity: log in again."
         elif now - sess.created_at > self._absolute:

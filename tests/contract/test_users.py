@@ -132,7 +132,7 @@ def test_disabling_a_user_ends_their_sessions_and_refuses_logins(world: World) -
     token = world.token("billing_specialist")
     user = backend.set_user_active(admin, "billing", False, "off-1")
     assert (user.username, user.active, user.open_sessions) == ("billing", False, 0)
-    with pytest.raises(SessionExpiredError):
+    with pytest.raises(SessionExpiredError, match="Your account has been disabled"):
         backend.get_consumer(token, "WU-10001")
     with pytest.raises(AuthenticationError) as exc:
         backend.login("billing", PASSWORD)
