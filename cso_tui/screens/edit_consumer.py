@@ -36,6 +36,7 @@ from cso_tui.services.errors import (
     UnavailableError,
     ValidationError,
 )
+from cso_tui.widgets.inputs import OrderedInput
 
 if TYPE_CHECKING:
     from cso_tui.services.schemas import ConsumerSummary
@@ -116,7 +117,7 @@ class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
                 with Horizontal(classes="edit-row"):
                     yield Label(field.label, classes="field-label")
                     with Vertical(classes="edit-field"):
-                        yield Input(
+                        yield OrderedInput(
                             _value(self.base, field.name),
                             placeholder=field.placeholder,
                             id=f"edit-{field.name}",

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from cso_tui.screens.base import cso_app, describe_error
 from cso_tui.services.backend import Backend
 from cso_tui.services.errors import AccountLockedError, AuthenticationError, ValidationError
+from cso_tui.widgets.inputs import OrderedInput
 
 if TYPE_CHECKING:
     from cso_tui.services.schemas import BackendInfo, SessionInfo
@@ -76,7 +77,7 @@ class LoginScreen(Screen[None]):
             with Horizontal(id="login-body"):
                 with Vertical(id="login-form"):
                     yield Label("User name", classes="field-label")
-                    yield Input(
+                    yield OrderedInput(
                         self.initial_username,
                         placeholder="your user name",
                         id="username",
@@ -84,7 +85,7 @@ class LoginScreen(Screen[None]):
                     )
                     yield Label("", id="username-error", classes="field-error")
                     yield Label("Password", classes="field-label")
-                    yield Input(
+                    yield OrderedInput(
                         placeholder="password", password=True, id="password", max_length=256
                     )
                     yield Label("", id="password-error", classes="field-error")

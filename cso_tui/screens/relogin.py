@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from cso_tui.screens.base import cso_app, describe_error
 from cso_tui.services.errors import AuthenticationError
+from cso_tui.widgets.inputs import OrderedInput
 
 if TYPE_CHECKING:
     from cso_tui.services.schemas import SessionInfo
@@ -61,7 +62,7 @@ class ReloginScreen(ModalScreen["SessionInfo | None"]):
             )
             yield Label(f"User name  {self.username}", id="relogin-user")
             yield Label("Password", classes="field-label")
-            yield Input(
+            yield OrderedInput(
                 placeholder="password", password=True, id="relogin-password", max_length=256
             )
             yield Label("", id="relogin-error", classes="field-error")

@@ -29,6 +29,7 @@ from cso_tui.screens.base import (
 from cso_tui.screens.edit_consumer import EditConsumerScreen
 from cso_tui.services.errors import NotFoundError, SessionExpiredError, UnavailableError
 from cso_tui.widgets.details import ConsumerDetails
+from cso_tui.widgets.inputs import OrderedInput
 from cso_tui.widgets.results import ResultsTable
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class SearchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = cso_app(self)
         yield Header(show_clock=False, icon="≡")
-        yield Input(
+        yield OrderedInput(
             placeholder="Search: account no, meter no, phone, email, name or address",
             id="search",
             max_length=200,
