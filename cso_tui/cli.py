@@ -246,6 +246,7 @@ def _ensure_demo(url: str, consumers: int, seed: int, day: date | None, fresh: b
         and (day is None or found.get("as_of") == day.isoformat())
     ):
         typer.echo(f"Using the demo database at {url} (as of {found.get('as_of')}).", err=True)
+        _upgrade_demo(url)
         return
     if found is None and _has_consumers(url):
         _fail(f"{url} holds a database that is not a demo: refusing to overwrite it.")
@@ -266,6 +267,20 @@ def _ensure_demo(url: str, consumers: int, seed: int, day: date | None, fresh: b
 
         report = build(url, consumers=consumers, seed=seed, as_of=day, progress=progress)
     typer.echo(f"Demo database ready at {url} in {report.seconds:.1f} s.", err=True)
+
+
+def _upgrade_demo(url: str) -> None:
+    """A demo made by an older cso-tui is brought to the current schema (it is only a demo)."""
+    from cso_tui.services import db
+
+    engines = db.make_engines(url)
+    try:
+        revision = db.stored_revision(engines.read)
+    finally:
+        engines.dispose()
+    if revision != db.SCHEMA_REVISION:
+        typer.echo(f"Upgrading it from schema {revision} to {db.SCHEMA_REVISION}…", err=True)
+        db.upgrade(url)
 
 
 def _demo_marker(url: str) -> dict[str, Any] | None:

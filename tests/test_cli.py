@@ -155,6 +155,27 @@ def test_admins_list_disable_enable_and_end_sessions(runner: CliRunner, tmp_path
         desk.close()
 
 
+def test_a_reused_demo_from_an_older_version_is_upgraded(runner: CliRunner, tmp_path: Path) -> None:
+    from alembic import command
+
+    from cso_tui.services import db
+
+    url = f"sqlite:///{tmp_path / 'old-demo.sqlite'}"
+    out = runner.invoke(app, ["demo", "--consumers", "5", "-d", url, "--no-start"])
+    assert out.exit_code == 0, out.output
+    command.downgrade(db.alembic_config(url), "0001")  # as an older cso-tui left it
+    out = runner.invoke(app, ["demo", "--consumers", "5", "-d", url, "--no-start"])
+    assert out.exit_code == 0, out.output
+    assert f"Upgrading it from schema 0001 to {db.SCHEMA_REVISION}" in out.output
+    assert "Demo database ready" not in out.output  # reused, not rebuilt
+    assert (
+        LocalBackend(url)
+        .get_consumer(LocalBackend(url).login("admin", "demo").token, "WU-10001")
+        .name
+        == "John Doe"
+    )
+
+
 def test_demo_refuses_to_overwrite_a_real_database(runner: CliRunner, tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
