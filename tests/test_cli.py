@@ -168,12 +168,12 @@ def test_a_reused_demo_from_an_older_version_is_upgraded(runner: CliRunner, tmp_
     assert out.exit_code == 0, out.output
     assert f"Upgrading it from schema 0001 to {db.SCHEMA_REVISION}" in out.output
     assert "Demo database ready" not in out.output  # reused, not rebuilt
-    assert (
-        LocalBackend(url)
-        .get_consumer(LocalBackend(url).login("admin", "demo").token, "WU-10001")
-        .name
-        == "John Doe"
-    )
+    backend = LocalBackend(url)
+    try:
+        token = backend.login("admin", "demo").token
+        assert backend.get_consumer(token, "WU-10001").name == "John Doe"
+    finally:
+        backend.close()
 
 
 def test_demo_refuses_to_overwrite_a_real_database(runner: CliRunner, tmp_path: Path) -> None:
