@@ -90,3 +90,36 @@ async def test_a_save_while_the_server_is_down_keeps_the_form(
         assert app.backend is not None and app.session is not None
         saved = app.backend.get_consumer(app.session.token, "WU-10001")
         assert (saved.phone, saved.version) == ("(555) 444-5555", 2)
+
+
+class BuggyServer:
+    """A backend whose searches meet a server bug (HTTP 500, as RemoteBackend reports it)."""
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+
+    def search_consumers(self, *args: Any, **kwargs: Any) -> Any:
+        from cso_tui.services import api
+        from cso_tui.services.errors import ServiceError
+
+        raise ServiceError(api.SERVER_BUG)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+async def test_a_server_bug_is_reported_and_the_app_carries_on(demo_url: str) -> None:
+    from .helpers import local_factory
+
+    inner = local_factory(demo_url)
+    app = make_app(demo_url, lambda: BuggyServer(inner()))  # type: ignore[arg-type, return-value]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await login(pilot)
+        screen.query_one("#search", Input).value = "Doe"
+        label = screen.query_one("#search-status", Label)
+        await wait_until(pilot, lambda: "failed to handle" in str(label.content), "the report")
+        assert "Cannot search: The server failed to handle the request" in str(label.content)
+        assert "your search is kept" in str(label.content)
+        assert not app.offline  # a bug is not an outage
+        assert isinstance(app.screen, SearchScreen)
+        assert screen.query_one("#search", Input).value == "Doe"
