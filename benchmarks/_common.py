@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import random
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cso_tui.services.local import LocalBackend
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("CSO_TUI_BENCH_DIR", ROOT / "benchmarks" / "data"))
@@ -18,7 +24,7 @@ def big_database(consumers: int = 1_000_000, url: str | None = None) -> str:
     """URL of a demo database with ``consumers`` synthetic consumers, built once and reused."""
     if url:
         return url
-    path = DATA / f"demo-{consumers}.sqlite"
+    path = big_database_path(consumers)
     if not path.exists():
         from cso_tui.demo import build
 
@@ -36,6 +42,11 @@ def big_database(consumers: int = 1_000_000, url: str | None = None) -> str:
     return f"sqlite:///{path}"
 
 
+def big_database_path(consumers: int = 1_000_000) -> Path:
+    """Where :func:`big_database` keeps the SQLite demo of ``consumers`` (it may not exist yet)."""
+    return DATA / f"demo-{consumers}.sqlite"
+
+
 def pct(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -47,3 +58,60 @@ def summary(samples_ms: list[float]) -> str:
         f"max {max(samples_ms):7.2f} ms  mean {statistics.fmean(samples_ms):6.2f} ms  "
         f"n={len(samples_ms)}"
     )
+
+
+#: The identifier kinds the search benchmarks time, in report order (see :func:`search_terms`).
+SEARCH_KINDS: tuple[str, ...] = (
+    "account (exact)",
+    "account (prefix)",
+    "meter no",
+    "device no",
+    "phone (full)",
+    "phone (last 7)",
+    "email (prefix)",
+    "name (first + last prefix)",
+    "name (surname)",
+    "address (street word)",
+    "fragment (3+ chars)",
+)
+
+
+def sample_consumers(backend: LocalBackend, n: int) -> list[Any]:
+    """Up to ``n`` random consumers with a phone and an email, one row per consumer and meter:
+    ``account_no, name, phone, email, service_address, meter_no, device_no``."""
+    random_ids = (
+        "SELECT abs(random()) % (SELECT max(id) FROM consumer) FROM consumer LIMIT :n"
+        if backend.dialect == "sqlite"
+        else "SELECT (random() * (SELECT max(id) FROM consumer))::int FROM generate_series(1, :n)"
+    )
+    sample = backend.execute_sql(
+        "SELECT c.account_no, c.name, c.phone, c.email, c.service_address, m.meter_no, "
+        "m.device_no FROM consumer c JOIN meter m ON m.consumer_id = c.id "
+        f"WHERE c.id IN ({random_ids})",
+        n=n * 3,
+    )
+    return [r for r in sample if r.phone and r.email][:n]
+
+
+def search_terms(rows: Sequence[Any], kind: str, rng: random.Random) -> list[str]:
+    """What staff would type to find each of ``rows`` by ``kind`` (one of
+    :data:`SEARCH_KINDS`), in an order shuffled by ``rng``."""
+    out = []
+    for r in rows:
+        first, _, last = r.name.partition(" ")
+        pick = {
+            "account (exact)": r.account_no,
+            "account (prefix)": r.account_no[:-2],
+            "meter no": r.meter_no,
+            "device no": r.device_no,
+            "phone (full)": r.phone,
+            "phone (last 7)": "".join(ch for ch in r.phone if ch.isdigit())[-7:],
+            "email (prefix)": r.email.split("@")[0] + "@" + r.email.split("@")[1][:3],
+            "name (first + last prefix)": f"{first} {last[:3]}",
+            "name (surname)": last,
+            "address (street word)": r.service_address.split()[1],
+            "fragment (3+ chars)": r.name.split()[-1][1:5].lower(),
+        }[kind]
+        out.append(pick)
+    rng.shuffle(out)
+    return out

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import big_database, pct, summary
+from _common import SEARCH_KINDS, big_database, pct, sample_consumers, search_terms, summary
 
 
 def main() -> int:
@@ -31,67 +31,22 @@ def main() -> int:
     backend = LocalBackend(url, create_if_empty=False)
     token = backend.login("admin", "demo").token
     rng = random.Random(7)
-    random_ids = (
-        "SELECT abs(random()) % (SELECT max(id) FROM consumer) FROM consumer LIMIT :n"
-        if backend.dialect == "sqlite"
-        else "SELECT (random() * (SELECT max(id) FROM consumer))::int FROM generate_series(1, :n)"
-    )
-    sample = backend.execute_sql(
-        "SELECT c.account_no, c.name, c.phone, c.email, c.service_address, m.meter_no, "
-        "m.device_no FROM consumer c JOIN meter m ON m.consumer_id = c.id "
-        f"WHERE c.id IN ({random_ids})",
-        n=args.queries * 3,
-    )
-    rows = [r for r in sample if r.phone and r.email][: args.queries]
+    rows = sample_consumers(backend, args.queries)
     if len(rows) < 10:
         print("not enough sample rows", file=sys.stderr)
         return 1
 
-    def terms(kind: str) -> list[str]:
-        out = []
-        for r in rows:
-            first, _, last = r.name.partition(" ")
-            pick = {
-                "account (exact)": r.account_no,
-                "account (prefix)": r.account_no[:-2],
-                "meter no": r.meter_no,
-                "device no": r.device_no,
-                "phone (full)": r.phone,
-                "phone (last 7)": "".join(ch for ch in r.phone if ch.isdigit())[-7:],
-                "email (prefix)": r.email.split("@")[0] + "@" + r.email.split("@")[1][:3],
-                "name (first + last prefix)": f"{first} {last[:3]}",
-                "name (surname)": last,
-                "address (street word)": r.service_address.split()[1],
-                "fragment (3+ chars)": r.name.split()[-1][1:5].lower(),
-            }[kind]
-            out.append(pick)
-        rng.shuffle(out)
-        return out
-
-    kinds = [
-        "account (exact)",
-        "account (prefix)",
-        "meter no",
-        "device no",
-        "phone (full)",
-        "phone (last 7)",
-        "email (prefix)",
-        "name (first + last prefix)",
-        "name (surname)",
-        "address (street word)",
-        "fragment (3+ chars)",
-    ]
     for r in rows[:20]:  # warm the page cache: "p95" is about a running office, not a cold disk
         backend.search_consumers(token, r.account_no)
         backend.search_consumers(token, r.name)
     print(f"database: {url}")
     print(f"{'identifier':<28} {'detected':<9} {'hits':>5}  latency")
     worst = 0.0
-    for kind in kinds:
+    for kind in SEARCH_KINDS:
         samples: list[float] = []
         detected: dict[str, int] = {}
         hits = 0
-        for term in terms(kind):
+        for term in search_terms(rows, kind, rng):
             started = time.perf_counter()
             page = backend.search_consumers(token, term)
             samples.append((time.perf_counter() - started) * 1000)
