@@ -206,6 +206,13 @@ def from_settings() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
+        import anyio.to_thread
+
+        from cso_tui.services.db import POOL_SIZE
+
+        # Endpoints run in anyio's thread pool (40 threads by default): no more calls at
+        # once than the database pool holds, so connections are reused, never churned.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = POOL_SIZE
         async with previous(a) as state:
             try:
                 yield state

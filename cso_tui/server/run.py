@@ -37,6 +37,9 @@ def run_server(database: str, *, host: str, port: int, workers: int = 1) -> None
         workers=workers,
         log_level="info",
         timeout_graceful_shutdown=5,
+        # longer than clients keep an idle connection (httpx: 5 s), so the server never
+        # closes one a terminal is just reusing (a ReadError and a retry on the next call)
+        timeout_keep_alive=75,
     )
     sock = bind(host, port)
     try:

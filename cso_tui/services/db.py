@@ -13,6 +13,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration; a test checks it against Alembic's head. Kept as a constant so that
 # opening a database checks its schema without importing Alembic (~0.1 s).
 SCHEMA_REVISION = "0002"
+#: PostgreSQL connections kept open per process (and the server's threads per worker).
+POOL_SIZE = 8
 
 
 def normalise_url(url: str) -> str:
@@ -74,8 +76,15 @@ def make_engines(url: str) -> Engines:
     if dialect == "sqlite":
         return Engines(url, dialect, _sqlite_engine(url, False), _sqlite_engine(url, True))
     # prepare_threshold=None: a generic prepared plan made rare search terms 1000x slower.
+    # The pool holds as many connections as a process runs calls at once (the server caps
+    # its threads at POOL_SIZE): overflow connections are closed on return, and opening one
+    # costs PostgreSQL a process and ~4 ms, for every request under load.
     engine = create_engine(
-        url, connect_args={"prepare_threshold": None}, pool_pre_ping=True, pool_size=5
+        url,
+        connect_args={"prepare_threshold": None},
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_SIZE,
     )
     return Engines(url, dialect, engine, engine)
 

@@ -477,15 +477,22 @@ class LocalBackend:
         return consumer
 
     def _summary(self, s: Session, c: Consumer) -> ConsumerSummary:
-        def count(model: Any, statuses: tuple[str, ...]) -> int:
-            return int(
-                s.exec(
-                    select(func.count())
-                    .select_from(model)
-                    .where(model.consumer_id == c.id, model.status.in_(statuses))
-                ).one()
+        def count(model: Any, statuses: tuple[str, ...]) -> Any:
+            return (
+                sa_select(func.count())
+                .select_from(model)
+                .where(model.consumer_id == c.id, model.status.in_(statuses))
+                .scalar_subquery()
             )
 
+        # one round trip for the three counts (each is a database round trip on PostgreSQL)
+        complaints, requests, disconnections = s.execute(
+            sa_select(
+                count(Complaint, OPEN_COMPLAINT),
+                count(ServiceRequest, OPEN_REQUEST),
+                count(DisconnectionRequest, OPEN_DISCONNECTION),
+            )
+        ).one()
         meters = s.exec(
             select(Meter).where(Meter.consumer_id == c.id).order_by(Meter.utility)
         ).all()
@@ -502,9 +509,8 @@ class LocalBackend:
             billing_address=c.billing_address,
             balance=c.balance,
             payment_standing=c.payment_standing,
-            active_complaints=count(Complaint, OPEN_COMPLAINT),
-            active_requests=count(ServiceRequest, OPEN_REQUEST)
-            + count(DisconnectionRequest, OPEN_DISCONNECTION),
+            active_complaints=int(complaints),
+            active_requests=int(requests) + int(disconnections),
             meters=[
                 MeterBrief(
                     meter_no=m.meter_no,

@@ -192,7 +192,9 @@ class _Tier:
     params: dict[str, Any]
     source: str = "consumer c"
     key: str = "c.id"
-    #: PostgreSQL: consumers a page first looks through in key order (see _tier_page).
+    #: PostgreSQL: ask the index, never walk the key for all rows (see _windowed) ...
+    indexed: bool = False
+    #: ... after first looking through this many consumers in key order (0: not at all).
     window: int = 0
 
 
@@ -246,19 +248,24 @@ def _pg_text_tiers(tokens: Sequence[str]) -> list[_Tier]:
     exact = " & ".join(f"'{t}'" for t in safe)
     prefix = " & ".join(f"'{t}':*" for t in safe)
     tsq = "to_tsquery('simple', :{})"
+    # one word may be on every other consumer ("Main"): look in key order first; words
+    # together ("john smi") are rare enough to go to the index at once
+    window = WORD_WINDOW if len(safe) == 1 else 0
+
+    def tier(matched: str, where: str, params: dict[str, Any]) -> _Tier:
+        return _Tier(matched, where, params, indexed=True, window=window)
+
     return [
-        _Tier("name", f"c.name_tsv @@ {tsq.format('a')}", {"a": exact}, window=WORD_WINDOW),
-        _Tier(
+        tier("name", f"c.name_tsv @@ {tsq.format('a')}", {"a": exact}),
+        tier(
             "name",
             f"c.name_tsv @@ {tsq.format('a')} AND NOT c.name_tsv @@ {tsq.format('b')}",
             {"a": prefix, "b": exact},
-            window=WORD_WINDOW,
         ),
-        _Tier(
+        tier(
             "address",
             f"c.search_tsv @@ {tsq.format('a')} AND NOT c.name_tsv @@ {tsq.format('a')}",
             {"a": prefix},
-            window=WORD_WINDOW,
         ),
     ]
 
@@ -290,6 +297,7 @@ def _fragment_tier(dialect: str, fragment: str) -> _Tier:
         "fragment",
         "lower(cso_unaccent(c.name || ' ' || c.service_address)) LIKE :l ESCAPE '\\'",
         {"l": "%" + _like_escape(unaccent(fragment.lower())) + "%"},
+        indexed=True,
         window=FRAGMENT_WINDOW,
     )
 
@@ -298,7 +306,7 @@ def _tier_page(
     conn: Connection, tier: _Tier, after_id: int, limit: int
 ) -> list[tuple[str, int, ConsumerHit]]:
     params = {**tier.params, "after": after_id, "lim": limit}
-    if tier.window:
+    if tier.indexed:
         rows = _windowed(conn, tier, params)
     else:
         sql = (
@@ -320,13 +328,14 @@ def _windowed(conn: Connection, tier: _Tier, params: dict[str, Any]) -> Any:
     the page is not full, the matches are sparse and the index finds the rest
     (``ORDER BY c.id + 0`` keeps the planner off the key walk).
     """
-    dense = (
-        f"SELECT {HIT_COLUMNS} FROM (SELECT * FROM consumer WHERE id > :after ORDER BY id "
-        f"LIMIT {tier.window}) c WHERE {tier.where} ORDER BY c.id LIMIT :lim"
-    )
-    rows = _rows(conn, dense, params)
-    if len(rows) >= params["lim"]:
-        return rows
+    if tier.window:
+        dense = (
+            f"SELECT {HIT_COLUMNS} FROM (SELECT * FROM consumer WHERE id > :after ORDER BY id "
+            f"LIMIT {tier.window}) c WHERE {tier.where} ORDER BY c.id LIMIT :lim"
+        )
+        rows = _rows(conn, dense, params)
+        if len(rows) >= params["lim"]:
+            return rows
     sparse = (
         f"SELECT {HIT_COLUMNS} FROM consumer c WHERE {tier.where} AND c.id > :after "
         "ORDER BY c.id + 0 LIMIT :lim"
