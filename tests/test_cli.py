@@ -110,7 +110,7 @@ def test_first_user_of_an_empty_database_then_login(runner: CliRunner, tmp_path:
     assert "password" in out.output.lower()
     out = runner.invoke(app, ["db", "current", "-d", url])
     assert out.exit_code == 0
-    assert "database: 0002" in out.output
+    assert "database: 0003" in out.output
 
 
 def test_admins_list_disable_enable_and_end_sessions(runner: CliRunner, tmp_path: Path) -> None:

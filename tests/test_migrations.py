@@ -141,7 +141,7 @@ def _ignored(conn: Connection) -> tuple[set[str], set[str], set[tuple[str, str]]
     return (
         set(),
         set(search_index.PG_INDEXES),
-        {("consumer", "search_tsv"), ("consumer", "name_tsv")},
+        {("consumer", "search_tsv"), ("consumer", "name_tsv"), ("consumer", "search_text")},
     )
 
 

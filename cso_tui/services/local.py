@@ -932,5 +932,8 @@ def _refusing_nul(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+#: The search box's term is cleaned by term detection instead (it drops control characters).
+_CLEANS_ITS_TEXT = frozenset({"search_consumers"})
 for _name in api.methods():
-    setattr(LocalBackend, _name, _refusing_nul(getattr(LocalBackend, _name)))
+    if _name not in _CLEANS_ITS_TEXT:
+        setattr(LocalBackend, _name, _refusing_nul(getattr(LocalBackend, _name)))

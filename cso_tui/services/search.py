@@ -200,8 +200,8 @@ class _Tier:
 
 #: Consumers a PostgreSQL word tier checks in key order before asking the index (~1 µs each).
 WORD_WINDOW = 4_000
-#: The same for the substring tier, whose check (unaccent + LIKE) costs ~10 times more.
-FRAGMENT_WINDOW = 1_000
+#: The same for the substring tier (a LIKE on the stored search_text).
+FRAGMENT_WINDOW = 4_000
 
 
 def _fts_quote(token: str) -> str:
@@ -295,7 +295,7 @@ def _fragment_tier(dialect: str, fragment: str) -> _Tier:
         )
     return _Tier(
         "fragment",
-        "lower(cso_unaccent(c.name || ' ' || c.service_address)) LIKE :l ESCAPE '\\'",
+        "c.search_text LIKE :l ESCAPE '\\'",
         {"l": "%" + _like_escape(unaccent(fragment.lower())) + "%"},
         indexed=True,
         window=FRAGMENT_WINDOW,
