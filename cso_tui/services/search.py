@@ -194,12 +194,20 @@ class _Tier:
     key: str = "c.id"
     #: PostgreSQL: ask the index, never walk the key for all rows (see _windowed) ...
     indexed: bool = False
-    #: ... after first looking through this many consumers in key order (0: not at all).
+    #: ... after first looking through this many consumers in key order (0: not at all) ...
     window: int = 0
+    #: ... unless the planner expects few rows for this condition (the tier's own, before
+    #: its exclusions): those the index fetches and sorts at once.
+    probe: str = ""
 
 
-#: Consumers a PostgreSQL word tier checks in key order before asking the index (~1 µs each).
+#: Consumers the PostgreSQL substring tier checks in key order before asking the index
+#: (~1 µs each); 16 of these bound any walk.
 WORD_WINDOW = 4_000
+#: Rows the planner may expect for a probe and the tier still go straight to the index.
+FEW_ROWS = 3_000
+#: Matches in a first window of WORD_WINDOW that make a wider window worth it (see _windowed).
+DENSE_ENOUGH = 24
 #: The same for the substring tier (a LIKE on the stored search_text).
 FRAGMENT_WINDOW = 4_000
 
@@ -248,25 +256,22 @@ def _pg_text_tiers(tokens: Sequence[str]) -> list[_Tier]:
     exact = " & ".join(f"'{t}'" for t in safe)
     prefix = " & ".join(f"'{t}':*" for t in safe)
     tsq = "to_tsquery('simple', :{})"
-    # one word may be on every other consumer ("Main"): look in key order first; words
-    # together ("john smi") are rare enough to go to the index at once
-    window = WORD_WINDOW if len(safe) == 1 else 0
 
-    def tier(matched: str, where: str, params: dict[str, Any]) -> _Tier:
-        return _Tier(matched, where, params, indexed=True, window=window)
+    def tier(matched: str, probe: str, where: str, params: dict[str, Any]) -> _Tier:
+        return _Tier(matched, where, params, indexed=True, probe=probe)
 
+    name_exact = f"c.name_tsv @@ {tsq.format('a')}"
+    name_prefix = f"c.name_tsv @@ {tsq.format('a')}"
+    anywhere = f"c.search_tsv @@ {tsq.format('a')}"
     return [
-        tier("name", f"c.name_tsv @@ {tsq.format('a')}", {"a": exact}),
+        tier("name", name_exact, name_exact, {"a": exact}),
         tier(
             "name",
-            f"c.name_tsv @@ {tsq.format('a')} AND NOT c.name_tsv @@ {tsq.format('b')}",
+            name_prefix,
+            f"{name_prefix} AND NOT c.name_tsv @@ {tsq.format('b')}",
             {"a": prefix, "b": exact},
         ),
-        tier(
-            "address",
-            f"c.search_tsv @@ {tsq.format('a')} AND NOT c.name_tsv @@ {tsq.format('a')}",
-            {"a": prefix},
-        ),
+        tier("address", anywhere, f"{anywhere} AND NOT {name_prefix}", {"a": prefix}),
     ]
 
 
@@ -317,6 +322,24 @@ def _tier_page(
     return [("", r[0], _hit(r, tier.matched)) for r in rows]
 
 
+def _expected_rows(conn: Connection, tier: _Tier) -> float:
+    """The planner's estimate of consumers matching ``tier.probe`` (one planning round trip,
+    no execution): accurate for a word on one tsvector column, which has statistics."""
+    sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM consumer c WHERE {tier.probe}"
+    plan = _rows(conn, sql, tier.params)[0][0]
+    if isinstance(plan, str):
+        import json
+
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _consumer_rows(conn: Connection) -> float:
+    """The planner's count of consumers (pg_class.reltuples: kept by ANALYZE and VACUUM)."""
+    sql = "SELECT reltuples FROM pg_class WHERE oid = 'consumer'::regclass"
+    return float(_rows(conn, sql, {})[0][0])
+
+
 def _windowed(conn: Connection, tier: _Tier, params: dict[str, Any]) -> Any:
     """A PostgreSQL tier page that is never a walk of the whole table.
 
@@ -324,18 +347,44 @@ def _windowed(conn: Connection, tier: _Tier, params: dict[str, Any]) -> Any:
     (quick when matches are dense) and the GIN index plus a sort (quick when they are few)
     from its row estimate, and that estimate is blind to the tiers' exclusions ("prefix but
     not exact" looks as common as the prefix alone). Wrongly walking the key for matches that
-    never come read all 1M rows (1.2 s). So: walk a bounded window in key order first; when
-    the page is not full, the matches are sparse and the index finds the rest
-    (``ORDER BY c.id + 0`` keeps the planner off the key walk).
+    never come read all 1M rows (1.2 s). So the walk is always bounded: word tiers ask the
+    planner how many rows their own condition matches (``probe``, accurate on one column)
+    and walk a window sized for the page only when matches are dense; the substring tier,
+    whose estimate is a guess, walks a fixed window first. Whatever the window left, the
+    index finds (``ORDER BY c.id + 0`` keeps the planner off the key walk).
     """
-    if tier.window:
-        dense = (
+    lim = params["lim"]
+
+    def dense(window: int) -> Any:
+        sql = (
             f"SELECT {HIT_COLUMNS} FROM (SELECT * FROM consumer WHERE id > :after ORDER BY id "
-            f"LIMIT {tier.window}) c WHERE {tier.where} ORDER BY c.id LIMIT :lim"
+            f"LIMIT {window}) c WHERE {tier.where} ORDER BY c.id LIMIT :lim"
         )
-        rows = _rows(conn, dense, params)
-        if len(rows) >= params["lim"]:
+        return _rows(conn, sql, params)
+
+    if tier.probe:
+        # Walking in key order pays ~1 µs for each row looked at (lim / density rows), the
+        # index ~1.3 µs for each match (density x rows): walk only where matches are dense.
+        expected = _expected_rows(conn, tier)
+        if expected > FEW_ROWS:
+            total = max(_consumer_rows(conn), expected)
+            density = expected / total
+            if density * density * total >= lim:
+                rows = dense(min(int(lim / density * 1.25) + 1, 16 * WORD_WINDOW))
+                if len(rows) >= lim:
+                    return rows
+    elif tier.window:
+        rows = dense(tier.window)
+        if len(rows) >= lim:
             return rows
+        # Matches about as dense as a common surname (~1 in 100): a wider window costs less
+        # than the index, which must fetch and sort every match (~1.5 µs each, 1 µs a row
+        # looked at: the two cross near 1 in 170 at 1M consumers, ~24 in the first window).
+        if len(rows) >= DENSE_ENOUGH * tier.window // WORD_WINDOW:
+            # wide enough for the page at the density seen, plus a quarter
+            rows = dense(min(tier.window * lim * 5 // (len(rows) * 4), 4 * tier.window))
+            if len(rows) >= lim:
+                return rows
     sparse = (
         f"SELECT {HIT_COLUMNS} FROM consumer c WHERE {tier.where} AND c.id > :after "
         "ORDER BY c.id + 0 LIMIT :lim"
