@@ -335,7 +335,7 @@ class CsoApp(App[None], inherit_bindings=False):
         if isinstance(screen, HelpScreen):
             return
         local, everywhere = key_rows(self, screen, self.keymap, screen.active_bindings)
-        title = "Consumer search" if isinstance(screen, SearchScreen) else "Log in"
+        title = getattr(screen, "HELP_TITLE", "") or screen.sub_title or "cso-tui"
         self.push_screen(HelpScreen(title, local, everywhere))
 
     def open_consumer(self, account_no: str) -> None:

@@ -67,6 +67,7 @@ def _value(summary: ConsumerSummary, name: str) -> str:
 class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
     """Answers the saved consumer, or None when closed without saving."""
 
+    HELP_TITLE = "Edit a consumer"
     CSS_PATH = "edit_consumer.tcss"
     AUTO_FOCUS = "#edit-name"
 
@@ -74,6 +75,8 @@ class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
         Binding("ctrl+s", "save", "Save", priority=True, id="edit.save"),
         Binding("ctrl+r", "reapply", "Reload + re-apply", priority=True, id="edit.reapply"),
         Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+        # a modal screen hides the app's own keys: help must be offered here too
+        Binding("f1", "app.help", "Help", id="edit.help"),
         # priority: they run as the key arrives, so keys typed ahead land in the next field
         Binding(
             "down,enter", "next_field", "Next field", show=False, priority=True, id="edit.next"

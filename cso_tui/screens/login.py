@@ -27,6 +27,7 @@ FIRST_USER_COMMAND = "cso-tui user add NAME --role utility_admin"
 
 
 class LoginScreen(Screen[None]):
+    HELP_TITLE = "Log in"
     CSS_PATH = "login.tcss"
     SUB_TITLE = "Customer service office"
     AUTO_FOCUS = "#username"

@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 class ReloginScreen(ModalScreen["SessionInfo | None"]):
     """Answers the new session, or None for "log in as someone else"."""
 
+    HELP_TITLE = "Session expired: log in again"
     CSS_PATH = "relogin.tcss"
     AUTO_FOCUS = "#relogin-password"
 
     BINDINGS = [
         Binding("enter", "submit", "Log in", priority=True, id="relogin.submit"),
         Binding("ctrl+o", "someone_else", "Other user", id="relogin.other"),
+        Binding("f1", "app.help", "Help", id="relogin.help"),
     ]
 
     class LoggedIn(Message):

@@ -56,6 +56,7 @@ KEYS_HINT = (
 
 
 class SearchScreen(Screen[None]):
+    HELP_TITLE = "Consumer search"
     CSS_PATH = "search.tcss"
     AUTO_FOCUS = "#search"
     DEBOUNCE = 0.12

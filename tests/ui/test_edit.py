@@ -191,3 +191,22 @@ async def test_a_role_that_may_not_edit_is_told_so(demo_url: str) -> None:
         await wait_until(pilot, lambda: "may not update consumer" in status(form), "refusal")
         assert "Your changes are kept" in status(form)
         assert field(form, "name").value == "Somebody Else"
+
+
+async def test_help_on_the_form_names_it_and_lists_its_keys(demo_url: str) -> None:
+    from cso_tui.screens.help import HelpScreen
+
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        _, form = await open_editor(pilot)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert help_screen.title_text == "Edit a consumer"
+        local = {row.description: row.keys for row in help_screen.local}
+        assert local["Save"] == "^s"
+        assert local["Cancel"] == "esc"
+        assert "Reload + re-apply" not in local  # only offered after a conflict
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is form, "back on the form")
