@@ -349,6 +349,7 @@ class SearchScreen(Screen[None]):
         if message.account_no != self.details_account:
             return
         self.details.show_summary(message.summary)
+        self.refresh_bindings()  # "e Edit" needs the details loaded
 
     @on(DetailsFailed)
     def _details_failed(self, message: DetailsFailed) -> None:

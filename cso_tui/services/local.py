@@ -920,10 +920,13 @@ def _refusing_nul(method: Callable[..., Any]) -> Callable[..., Any]:
     def call(self: LocalBackend, *args: Any, **kwargs: Any) -> Any:
         bound = signature.bind(self, *args, **kwargs)
         for name, value in bound.arguments.items():
-            if name == "self":
+            if name in ("self", "token"):
                 continue
             field = _nul_field(value, name)
             if field:
+                token = bound.arguments.get("token")
+                if token is not None:  # no session or no right: say that, not this
+                    self._authorize(token, method.__name__)
                 raise ValidationError(
                     field, f"{field} contains a NUL character (\\0): remove it and try again."
                 )

@@ -33,3 +33,12 @@ def test_nul_characters_are_refused_naming_the_field(world: World) -> None:
     assert backend.get_consumer(token, "WU-10001").name == "John Doe"
     # the search box is forgiving instead: an odd term answers, it never fails
     assert backend.search_consumers(token, "Doe\x00").term == "Doe\x00"
+
+
+def test_a_caller_without_a_session_or_the_right_hears_that_first(world: World) -> None:
+    from cso_tui.services.errors import PermissionDeniedError, SessionExpiredError
+
+    with pytest.raises(SessionExpiredError):
+        world.backend.end_sessions("garbage-token", "ad\x00min", "nul-3")
+    with pytest.raises(PermissionDeniedError):
+        world.backend.end_sessions(world.token("call_center"), "ad\x00min", "nul-4")

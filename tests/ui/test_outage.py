@@ -56,14 +56,18 @@ async def test_search_while_the_server_is_down_runs_when_it_is_back(
         await wait_until(pilot, lambda: "Cannot reach the server" in str(label.content), "error")
         assert "your search is kept" in str(label.content)
         assert app.offline
-        assert "Server unreachable: Cannot reach the server at" in notices(app)
+        await wait_until(
+            pilot, lambda: "Server unreachable: Cannot reach the server at" in notices(app), "toast"
+        )
         assert box.value == "Doe"
         server.start()
         # nobody presses anything: the probe finds the server and the search runs again
         await wait_until(pilot, lambda: not app.offline, "the server to be found again")
         await wait_until(pilot, lambda: screen.shown_term == "Doe", "the search to rerun")
         assert any("Doe" in row[1] for row in row_texts(screen.results))
-        assert "Connected: The server answers again." in notices(app)
+        await wait_until(
+            pilot, lambda: "Connected: The server answers again." in notices(app), "the notice"
+        )
 
 
 async def test_a_save_while_the_server_is_down_keeps_the_form(
