@@ -38,7 +38,6 @@ business rules: an empty account number is schema-valid and a 422 by design);
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
+from conftest import copy_sqlite
 from hypothesis import strategies as st
 from loopback import loopback_server
 from schemathesis import AuthContext, Case, GenerationMode, HookContext
@@ -105,22 +105,13 @@ class FuzzServer:
         return token
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-
-
 @pytest.fixture(scope="module")
 def fuzz_server(
     tmp_path_factory: pytest.TempPathFactory, demo_sqlite_template: Path
 ) -> Iterator[FuzzServer]:
     """A LocalBackend on its own copy of the demo database, served on the loopback server."""
     path = tmp_path_factory.mktemp("fuzz") / "demo.sqlite"
-    _copy_sqlite(demo_sqlite_template, path)
+    copy_sqlite(demo_sqlite_template, path)
     local = LocalBackend(f"sqlite:///{path}")
     url = loopback_server().add(create_app(local))
     server = FuzzServer(url, local)

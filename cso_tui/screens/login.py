@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -24,6 +24,35 @@ if TYPE_CHECKING:
 
 DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 FIRST_USER_COMMAND = "cso-tui user add NAME --role utility_admin"
+
+
+class LoggedIn(Message):
+    """A login worker's answer: the new session."""
+
+    def __init__(self, session: SessionInfo) -> None:
+        super().__init__()
+        self.session = session
+
+
+class LoginFailed(Message):
+    """A login worker's answer: why not (wrong password, locked, unreachable...)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+def attempt_login(screen: Screen[Any], username: str, password: str) -> None:
+    """Log in through the app's backend (blocking: from a thread worker); the answer is
+    posted to ``screen`` as LoggedIn or LoginFailed."""
+    backend = cso_app(screen).backend
+    assert backend is not None
+    try:
+        session = backend.login(username, password, client="cso-tui")
+    except Exception as exc:
+        screen.post_message(LoginFailed(exc))
+        return
+    screen.post_message(LoggedIn(session))
 
 
 class LoginScreen(Screen[None]):
@@ -52,16 +81,6 @@ class LoginScreen(Screen[None]):
             super().__init__()
             self.error = error
             self.backend = backend
-
-    class LoggedIn(Message):
-        def __init__(self, session: SessionInfo) -> None:
-            super().__init__()
-            self.session = session
-
-    class LoginFailed(Message):
-        def __init__(self, error: BaseException) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, message: str | None = None, username: str = "") -> None:
         super().__init__()
@@ -232,14 +251,7 @@ class LoginScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def login(self, username: str, password: str) -> None:
-        backend = cso_app(self).backend
-        assert backend is not None
-        try:
-            session = backend.login(username, password, client="cso-tui")
-        except Exception as exc:
-            self.post_message(self.LoginFailed(exc))
-            return
-        self.post_message(self.LoggedIn(session))
+        attempt_login(self, username, password)
 
     @on(LoggedIn)
     def _logged_in(self, message: LoggedIn) -> None:

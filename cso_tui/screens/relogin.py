@@ -13,16 +13,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from cso_tui.screens.base import cso_app, describe_error
+from cso_tui.screens.base import describe_error
+from cso_tui.screens.login import LoggedIn, LoginFailed, attempt_login
 from cso_tui.services.errors import AuthenticationError
 from cso_tui.widgets.inputs import OrderedInput
 
 if TYPE_CHECKING:
-    from cso_tui.services.schemas import SessionInfo
+    from cso_tui.services.schemas import SessionInfo  # noqa: F401 (the base class names it)
 
 
 class ReloginScreen(ModalScreen["SessionInfo | None"]):
@@ -37,16 +37,6 @@ class ReloginScreen(ModalScreen["SessionInfo | None"]):
         Binding("ctrl+o", "someone_else", "Other user", id="relogin.other"),
         Binding("f1", "app.help", "Help", id="relogin.help"),
     ]
-
-    class LoggedIn(Message):
-        def __init__(self, session: SessionInfo) -> None:
-            super().__init__()
-            self.session = session
-
-    class LoginFailed(Message):
-        def __init__(self, error: BaseException) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, message: str, username: str) -> None:
         super().__init__()
@@ -98,14 +88,7 @@ class ReloginScreen(ModalScreen["SessionInfo | None"]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="relogin")
     def login(self, password: str) -> None:
-        backend = cso_app(self).backend
-        assert backend is not None
-        try:
-            session = backend.login(self.username, password, client="cso-tui")
-        except Exception as exc:
-            self.post_message(self.LoginFailed(exc))
-            return
-        self.post_message(self.LoggedIn(session))
+        attempt_login(self, self.username, password)
 
     @on(LoggedIn)
     def _logged_in(self, message: LoggedIn) -> None:
