@@ -109,6 +109,7 @@ class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
         self.saving = False
         self.confirm_discard = False
         self._keys: dict[str, str] = {}  # request body -> its idempotency key
+        self._refused: dict[str, str] = {}  # field -> the value its shown message is about
 
     # ------------------------------------------------------------ layout
 
@@ -351,8 +352,11 @@ class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
     @on(Input.Changed)
     def _edited(self, event: Input.Changed) -> None:
         self.confirm_discard = False
-        if event.input.id:
-            self._field_error(event.input.id.removeprefix("edit-"), "")
+        name = (event.input.id or "").removeprefix("edit-")
+        # Changed messages of keys typed just before ctrl+s may arrive after the answer:
+        # only an edit of the refused value clears its message
+        if name in self._refused and event.input.value != self._refused[name]:
+            self._field_error(name, "")
 
     def action_next_field(self) -> None:
         self.focus_next(Input)
@@ -375,6 +379,10 @@ class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
         label = self.query_one(f"#edit-{name}-error", Label)
         label.update(text)
         label.set_class(bool(text), "-shown")
+        if text:
+            self._refused[name] = self.query_one(f"#edit-{name}", Input).value
+        else:
+            self._refused.pop(name, None)
 
     def _status(self, text: str, tone: str = "") -> None:
         status = self.query_one("#edit-status", Static)

@@ -210,3 +210,23 @@ async def test_help_on_the_form_names_it_and_lists_its_keys(demo_url: str) -> No
         assert "Reload + re-apply" not in local  # only offered after a conflict
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is form, "back on the form")
+
+
+async def test_a_burst_ending_in_save_keeps_the_field_message(demo_url: str) -> None:
+    """Keys and ctrl+s in one burst (as over SSH): the typing's own change messages, which
+    may arrive after the answer, must not wipe the message about the refused value."""
+    from .test_inputs import burst
+
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        _, form = await open_editor(pilot)
+        await pilot.press("down", "down")
+        burst(app, *"not an email", "ctrl+s")
+        error = form.query_one("#edit-email-error", Label)
+        await wait_until(pilot, lambda: "Fix the field" in status(form), "the refusal")
+        for _ in range(5):
+            await pilot.pause()
+        assert field(form, "email").value == "not an email"
+        assert error.has_class("-shown") and "email" in str(error.content).lower()
+        await pilot.press("backspace")  # a real edit of the value does clear it
+        assert not error.has_class("-shown")
