@@ -9,6 +9,7 @@ words find nothing. Every tier pages by key (never OFFSET).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -334,10 +335,22 @@ def _expected_rows(conn: Connection, tier: _Tier) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
+_ROW_COUNTS: dict[str, tuple[float, float]] = {}  # database -> (when read, consumers)
+#: Seconds a planner count of consumers is reused (it moves slowly: ANALYZE, VACUUM).
+ROW_COUNT_TTL = 60.0
+
+
 def _consumer_rows(conn: Connection) -> float:
-    """The planner's count of consumers (pg_class.reltuples: kept by ANALYZE and VACUUM)."""
+    """The planner's count of consumers (pg_class.reltuples), read at most once a minute."""
+    key = str(conn.engine.url)
+    now = time.monotonic()
+    cached = _ROW_COUNTS.get(key)
+    if cached is not None and now - cached[0] < ROW_COUNT_TTL:
+        return cached[1]
     sql = "SELECT reltuples FROM pg_class WHERE oid = 'consumer'::regclass"
-    return float(_rows(conn, sql, {})[0][0])
+    rows = float(_rows(conn, sql, {})[0][0])
+    _ROW_COUNTS[key] = (now, rows)
+    return rows
 
 
 def _windowed(conn: Connection, tier: _Tier, params: dict[str, Any]) -> Any:
