@@ -38,6 +38,7 @@ _bearer = HTTPBearer(
     description="The session token `login` returns.",
 )
 _NO_TOKEN = "Log in first: this call needs a session token."
+JSON = "application/json"
 
 #: Error responses each route documents (the body is always ErrorOut).
 _ERROR_STATUSES = {
@@ -96,7 +97,9 @@ def _endpoint(backend: LocalBackend, method: api.Method) -> Callable[..., Any]:
         kwargs = dict(body)
         if method.needs_token:
             kwargs[api.TOKEN] = token
-        return call(**kwargs)
+        # serialised here by the wire table's own adapter: FastAPI would validate the model
+        # it was just given and encode it again (~0.5 ms for a page of 50 hits)
+        return Response(method.response.dump_json(call(**kwargs)), media_type=JSON)
 
     params = [
         inspect.Parameter(
