@@ -247,6 +247,17 @@ class CsoApp(App[None], inherit_bindings=False):
                 return screen
         return None
 
+    def backend_trouble(self, error: BaseException) -> bool:
+        """The app-wide answer to a failed call, for every screen: an ended session opens
+        the re-login box, an unreachable backend starts the probe. True if it was either."""
+        if isinstance(error, SessionExpiredError):
+            self.session_ended(error.message)
+            return True
+        if isinstance(error, UnavailableError):
+            self.connection_lost(error)
+            return True
+        return False
+
     # ------------------------------------------------------------ connection
 
     def connection_lost(self, error: BaseException) -> None:
@@ -294,10 +305,8 @@ class CsoApp(App[None], inherit_bindings=False):
             return
         try:
             backend.record_usage(session.token, event, properties)
-        except SessionExpiredError as exc:
-            self.call_from_thread(self.session_ended, exc.message)
-        except UnavailableError as exc:
-            self.call_from_thread(self.connection_lost, exc)
+        except (SessionExpiredError, UnavailableError) as exc:
+            self.call_from_thread(self.backend_trouble, exc)
         except Exception as exc:
             self.log.warning(f"usage event {event} not recorded: {exc}")
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from cso_tui.screens.base import cso_app
-from cso_tui.services.errors import SessionExpiredError, UnavailableError
 from cso_tui.widgets.badges import CONSUMER_STATUS, VIP_MARK, badge_for
 
 if TYPE_CHECKING:
@@ -42,14 +41,9 @@ class ConsumerProvider(Provider):
             page = await asyncio.to_thread(
                 backend.search_consumers, session.token, term, None, PALETTE_LIMIT
             )
-        except SessionExpiredError as exc:
-            app.session_ended(exc.message)
-            return
-        except UnavailableError as exc:
-            app.connection_lost(exc)
-            return
         except Exception as exc:  # the palette is no place for a traceback: say it once
-            app.notify(f"Consumer lookup failed: {exc}", severity="error")
+            if not app.backend_trouble(exc):
+                app.notify(f"Consumer lookup failed: {exc}", severity="error")
             return
         matcher = self.matcher(term)
         count = len(page.items)

@@ -227,14 +227,14 @@ class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
             self.reload()
         elif isinstance(error, SessionExpiredError):
             self._status("Your session ended: log in again; your changes are kept.", tone="error")
-            app.session_ended(error.message)
+            app.backend_trouble(error)
         elif isinstance(error, UnavailableError):
             self._status(
                 f"{escape_markup(error.message)} Your changes are kept: press ctrl+s to try "
                 "again (cso-tui says when the server is back).",
                 tone="error",
             )
-            app.connection_lost(error)
+            app.backend_trouble(error)
         else:
             self._status(
                 f"Not saved: {escape_markup(describe_error(error))} Your changes are kept.",
@@ -261,10 +261,7 @@ class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
         if message.summary is None:
             error = message.error
             assert error is not None
-            if isinstance(error, SessionExpiredError):
-                cso_app(self).session_ended(error.message)
-            elif isinstance(error, UnavailableError):
-                cso_app(self).connection_lost(error)
+            cso_app(self).backend_trouble(error)
             self._status(
                 "Someone else changed this consumer, and their version cannot be loaded: "
                 f"{escape_markup(describe_error(error))} Your changes are kept.",

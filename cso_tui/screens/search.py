@@ -27,7 +27,7 @@ from cso_tui.screens.base import (
     escape_markup,
 )
 from cso_tui.screens.edit_consumer import EditConsumerScreen
-from cso_tui.services.errors import NotFoundError, SessionExpiredError, UnavailableError
+from cso_tui.services.errors import NotFoundError, SessionExpiredError
 from cso_tui.widgets.details import ConsumerDetails
 from cso_tui.widgets.inputs import OrderedInput
 from cso_tui.widgets.results import ResultsTable
@@ -232,12 +232,10 @@ class SearchScreen(Screen[None]):
         self.searching = False
         self.paging = False
         self.failed = (message.seq, message.term, message.cursor)
+        cso_app(self).backend_trouble(message.error)
         if isinstance(message.error, SessionExpiredError):
             self._status("Your session ended: log in again; your search is kept.", tone="error")
-            cso_app(self).session_ended(message.error.message)
             return
-        if isinstance(message.error, UnavailableError):
-            cso_app(self).connection_lost(message.error)
         what = "load more results" if message.append else "search"
         self._status(
             f"Cannot {what}: {escape_markup(describe_error(message.error))} "
@@ -356,12 +354,10 @@ class SearchScreen(Screen[None]):
         if message.account_no != self.details_account:
             return
         error = message.error
+        cso_app(self).backend_trouble(error)
         if isinstance(error, SessionExpiredError):
             self.details.show_message("Your session ended: log in again.", error=True)
-            cso_app(self).session_ended(error.message)
             return
-        if isinstance(error, UnavailableError):
-            cso_app(self).connection_lost(error)
         if isinstance(error, NotFoundError):
             text = f"{error.message} It may have been removed: search again."
         else:

@@ -393,7 +393,7 @@ def _windowed(conn: Connection, tier: _Tier, params: dict[str, Any]) -> Any:
         # Matches about as dense as a common surname (~1 in 100): a wider window costs less
         # than the index, which must fetch and sort every match (~1.5 µs each, 1 µs a row
         # looked at: the two cross near 1 in 170 at 1M consumers, ~24 in the first window).
-        if len(rows) >= DENSE_ENOUGH * tier.window // WORD_WINDOW:
+        if len(rows) * WORD_WINDOW >= DENSE_ENOUGH * tier.window:
             # wide enough for the page at the density seen, plus a quarter
             rows = dense(min(tier.window * lim * 5 // (len(rows) * 4), 4 * tier.window))
             if len(rows) >= lim:
