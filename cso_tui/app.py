@@ -356,6 +356,14 @@ class CsoApp(App[None], inherit_bindings=False):
             self.pop_screen()
         home.open_account(account_no)
 
+    def open_profile(self, account_no: str) -> None:
+        """Open ``account_no``'s 360 profile over the current screen (list, search, palette)."""
+        if self.session is None:
+            return
+        from cso_tui.screens.profile import ProfileScreen  # deferred: not needed at start-up
+
+        self.push_screen(ProfileScreen(account_no))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "search":
             return self.session is not None

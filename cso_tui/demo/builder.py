@@ -41,7 +41,7 @@ from cso_tui.demo.writer import (
     TimeText,
     Writer,
 )
-from cso_tui.migrations.ddl import search_index
+from cso_tui.migrations.ddl import consumer_totals, search_index
 from cso_tui.services import db
 
 Progress = Callable[[str, int, int], None]
@@ -110,7 +110,7 @@ def build(
         with engine.begin() as conn:
             raw = conn.connection.dbapi_connection
             writer: Writer = SqliteWriter(raw) if dialect == "sqlite" else PostgresWriter(raw)
-            with _search_index_suspended(conn):
+            with _search_index_suspended(conn), _totals_suspended(conn):
                 with _indexes_suspended(conn):
                     t = lap("prepare", t)
                     counters, years = _load(writer, seed, consumers, as_of, report_progress, stages)
@@ -239,6 +239,16 @@ def _search_index_suspended(conn: Connection) -> Iterator[None]:
         search_index.drop_pg_indexes(conn)
         yield
         search_index.create_pg_indexes(conn)
+
+
+@contextmanager
+def _totals_suspended(conn: Connection) -> Iterator[None]:
+    """Consumer totals triggers off during the bulk load (a row trigger per consumer, all on
+    the same few rollup rows), counted once at the end (same transaction)."""
+    consumer_totals.drop_triggers(conn)
+    yield
+    consumer_totals.rebuild(conn)
+    consumer_totals.create_triggers(conn)
 
 
 # ---------------------------------------------------------------- loading

@@ -231,3 +231,94 @@ def drop_append_only_audit(conn: Connection) -> None:
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event")
         conn.exec_driver_sql("DROP FUNCTION IF EXISTS audit_event_append_only()")
+
+
+class ConsumerTotalsV1:
+    """The consumer list's cards as a rollup: per status, how many consumers and their balance
+    in cents, kept by triggers in the same transaction as any change to a consumer's status
+    or balance, whichever code makes it. A GROUP BY over 1M consumers took ~150 ms; this
+    reads a handful of rows."""
+
+    SQLITE_TRIGGERS = {
+        "consumer_totals_ai": """
+            CREATE TRIGGER consumer_totals_ai AFTER INSERT ON consumer BEGIN
+              INSERT INTO consumer_totals(status, consumers, balance) VALUES (new.status, 0, 0)
+                ON CONFLICT(status) DO NOTHING;
+              UPDATE consumer_totals SET consumers = consumers + 1, balance = balance + new.balance
+                WHERE status = new.status;
+            END""",
+        "consumer_totals_ad": """
+            CREATE TRIGGER consumer_totals_ad AFTER DELETE ON consumer BEGIN
+              UPDATE consumer_totals SET consumers = consumers - 1, balance = balance - old.balance
+                WHERE status = old.status;
+            END""",
+        "consumer_totals_au": """
+            CREATE TRIGGER consumer_totals_au AFTER UPDATE OF status, balance ON consumer
+            WHEN old.status IS NOT new.status OR old.balance IS NOT new.balance BEGIN
+              UPDATE consumer_totals SET consumers = consumers - 1, balance = balance - old.balance
+                WHERE status = old.status;
+              INSERT INTO consumer_totals(status, consumers, balance) VALUES (new.status, 0, 0)
+                ON CONFLICT(status) DO NOTHING;
+              UPDATE consumer_totals SET consumers = consumers + 1, balance = balance + new.balance
+                WHERE status = new.status;
+            END""",
+    }
+    PG_FUNCTION = """
+        CREATE FUNCTION consumer_totals_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            UPDATE consumer_totals SET consumers = consumers - 1, balance = balance - OLD.balance
+              WHERE status = OLD.status;
+          END IF;
+          IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            INSERT INTO consumer_totals AS t (status, consumers, balance)
+              VALUES (NEW.status, 1, NEW.balance)
+              ON CONFLICT (status) DO UPDATE
+              SET consumers = t.consumers + 1, balance = t.balance + EXCLUDED.balance;
+          END IF;
+          RETURN NULL;
+        END $$"""
+    PG_TRIGGERS = {
+        "consumer_totals_ins_del": "CREATE TRIGGER consumer_totals_ins_del AFTER INSERT OR "
+        "DELETE ON consumer FOR EACH ROW EXECUTE FUNCTION consumer_totals_keep()",
+        "consumer_totals_upd": "CREATE TRIGGER consumer_totals_upd AFTER UPDATE OF status, "
+        "balance ON consumer FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR "
+        "OLD.balance IS DISTINCT FROM NEW.balance) EXECUTE FUNCTION consumer_totals_keep()",
+    }
+
+    def create(self, conn: Connection) -> None:
+        """Triggers on the (existing) consumer_totals table, filled from the consumers."""
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(self.PG_FUNCTION)
+        self.create_triggers(conn)
+        self.rebuild(conn)
+
+    def create_triggers(self, conn: Connection) -> None:
+        ddl = self.SQLITE_TRIGGERS if conn.dialect.name == "sqlite" else self.PG_TRIGGERS
+        for statement in ddl.values():
+            conn.exec_driver_sql(statement)
+
+    def drop_triggers(self, conn: Connection) -> None:
+        if conn.dialect.name == "sqlite":
+            for name in self.SQLITE_TRIGGERS:
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        else:
+            for name in self.PG_TRIGGERS:
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON consumer")
+
+    def rebuild(self, conn: Connection) -> None:
+        """Count again from the consumers (after a bulk load with the triggers off)."""
+        conn.exec_driver_sql("DELETE FROM consumer_totals")
+        conn.exec_driver_sql(
+            "INSERT INTO consumer_totals (status, consumers, balance) "
+            "SELECT status, count(*), coalesce(sum(balance), 0) FROM consumer GROUP BY status"
+        )
+
+    def drop(self, conn: Connection) -> None:
+        self.drop_triggers(conn)
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("DROP FUNCTION IF EXISTS consumer_totals_keep()")
+
+
+#: The consumer totals rollup of the current schema (the demo builder suspends and rebuilds it).
+consumer_totals = ConsumerTotalsV1()

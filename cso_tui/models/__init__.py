@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         Consumer,
         ConsumerLock,
         ConsumerQuery,
+        ConsumerTotals,
         DisconnectionReason,
         DisconnectionRequest,
         Document,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
         TimeSlot,
         UsageEvent,
         User,
+        UserPreference,
         UserSession,
     )
     from cso_tui.models.types import from_cents, to_cents, to_money
@@ -79,6 +81,7 @@ __all__ = [
     "Consumer",
     "ConsumerLock",
     "ConsumerQuery",
+    "ConsumerTotals",
     "DisconnectionReason",
     "DisconnectionRequest",
     "Document",
@@ -100,6 +103,7 @@ __all__ = [
     "TimeSlot",
     "UsageEvent",
     "User",
+    "UserPreference",
     "UserSession",
     "from_cents",
     "metadata",

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cso_tui.models.types import IdentString, Money, UTCDateTime
@@ -191,6 +191,10 @@ class Consumer(SQLModel, table=True):
     __table_args__ = (
         Index("ix_consumer_status_balance", "status", "balance"),
         Index("ix_consumer_standing_balance", "payment_standing", "balance"),
+        # the consumer list's sort orders (keyset paging on the key, then id)
+        Index("ix_consumer_name_id", "name", "id"),
+        Index("ix_consumer_balance_id", "balance", "id"),
+        Index("ix_consumer_contact_id", "last_contact_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -225,6 +229,27 @@ class Consumer(SQLModel, table=True):
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
     version: int = 1
+
+
+class ConsumerTotals(SQLModel, table=True):
+    """Rollup per status (count, balance in cents), kept by triggers (migrations/ddl.py)."""
+
+    __tablename__ = "consumer_totals"
+
+    status: str = Field(primary_key=True, max_length=32)
+    consumers: int = Field(sa_type=BigInteger)
+    balance: int = Field(sa_type=BigInteger)  # cents
+
+
+class UserPreference(SQLModel, table=True):
+    """A staff member's remembered choices (the consumer list's columns, ...)."""
+
+    __tablename__ = "user_preference"
+
+    user_id: int = Field(primary_key=True, foreign_key="app_user.id")
+    key: str = Field(primary_key=True, max_length=80)
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    updated_at: datetime = _ts()
 
 
 class ConsumerLock(SQLModel, table=True):

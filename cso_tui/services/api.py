@@ -53,6 +53,7 @@ STATUS_OF: dict[str, int] = {
     "account_locked": 401,
     "session_expired": 401,
     "conflict": 409,
+    "duplicate_consumer": 409,
     "unavailable": 503,
 }
 #: What a client shows for a server bug (details stay in the server's log).

@@ -13,11 +13,31 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from cso_tui.services.schemas import (
+        ActivityPage,
         BackendInfo,
+        BillOut,
+        BulkResult,
+        CommunicationOut,
+        ComplaintOut,
+        ConsumerCreate,
+        ConsumerKpis,
+        ConsumerListPage,
+        ConsumerProfile,
+        ConsumerQuery,
         ConsumerSummary,
         ConsumerUpdate,
+        ConsumptionOut,
+        DocumentOut,
+        DocumentUpload,
+        NewMessage,
+        NewServiceOrder,
         NoteOut,
+        PaymentOut,
+        ReadingOut,
+        RecoveryPage,
+        RequestOut,
         SearchPage,
+        ServiceOrderOut,
         SessionInfo,
         SessionsEnded,
         UserOut,
@@ -113,6 +133,171 @@ class Backend(Protocol):
         The user may log in again; their terminals are asked to. Ending one's own sessions
         ends the caller's session too.
         """
+        ...
+
+    # ------------------------------------------------------------ consumer management (004)
+
+    def consumer_kpis(self, token: str) -> ConsumerKpis:
+        """The consumer list's cards: counts per status and the total balance (a rollup kept
+        in the same transaction as every change, so it costs the same at 7 or 1M consumers)."""
+        ...
+
+    def list_consumers(
+        self,
+        token: str,
+        query: ConsumerQuery,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> ConsumerListPage:
+        """One page of consumers matching ``query``'s term and filters in its sort order;
+        pass ``next_cursor`` back for the next page. Raises ValidationError for a bad filter
+        (a negative balance bound, min above max, an unknown status)."""
+        ...
+
+    def export_consumers(self, token: str, account_nos: list[str]) -> str:
+        """The given consumers as CSV text (header row first), in the order given. Audited:
+        who exported which accounts. Raises NotFoundError naming an unknown account."""
+        ...
+
+    def create_consumer(
+        self, token: str, data: ConsumerCreate, allow_duplicates: bool, idempotency_key: str
+    ) -> ConsumerSummary:
+        """Create a consumer. Raises ValidationError naming the field (mandatory name, account
+        no and service address; account no format and uniqueness; email and phone formats;
+        territory served; balance with two decimals) and DuplicateConsumerError listing the
+        consumers whose phone, email or name and address match, unless ``allow_duplicates``."""
+        ...
+
+    def next_account_no(self, token: str) -> str:
+        """A free account number in the utility's format (the create form's suggestion)."""
+        ...
+
+    def get_profile(self, token: str, account_no: str) -> ConsumerProfile:
+        """The 360 profile: header, alerts, contact, account, payment details, health score
+        with its parts, connections with meters, and a count per tab. Raises NotFoundError.
+        Writes a Consumer_Profile_View usage event."""
+        ...
+
+    def list_payments(self, token: str, account_no: str, limit: int = 50) -> list[PaymentOut]:
+        """Payments, newest first."""
+        ...
+
+    def list_bills(self, token: str, account_no: str, limit: int = 24) -> list[BillOut]:
+        """Bills, newest first."""
+        ...
+
+    def list_readings(
+        self, token: str, account_no: str, meter_no: str | None = None, limit: int = 24
+    ) -> list[ReadingOut]:
+        """Meter readings, newest first (one meter, or every meter of the account)."""
+        ...
+
+    def consumption(
+        self, token: str, account_no: str, utility: str | None = None, months: int = 6
+    ) -> ConsumptionOut:
+        """Consumption per calendar month for the last ``months`` months up to the latest
+        reading, oldest first, of one utility (the first the consumer has when None)."""
+        ...
+
+    def list_service_orders(
+        self, token: str, account_no: str, limit: int = 50
+    ) -> list[ServiceOrderOut]:
+        """Service orders, newest first."""
+        ...
+
+    def create_service_order(
+        self, token: str, account_no: str, order: NewServiceOrder, idempotency_key: str
+    ) -> ServiceOrderOut:
+        """Create a service order (next SO number). Raises ValidationError naming the field."""
+        ...
+
+    def list_complaints(self, token: str, account_no: str, limit: int = 50) -> list[ComplaintOut]:
+        """Complaints, newest first."""
+        ...
+
+    def register_complaint(
+        self,
+        token: str,
+        account_no: str,
+        category: str,
+        description: str,
+        priority: str,
+        idempotency_key: str,
+    ) -> ComplaintOut:
+        """Register a complaint (next C- number, status created)."""
+        ...
+
+    def list_requests(self, token: str, account_no: str, limit: int = 50) -> list[RequestOut]:
+        """Service requests (transfer, disconnection, reconnection), newest first."""
+        ...
+
+    def create_request(
+        self,
+        token: str,
+        account_no: str,
+        request_type: str,
+        description: str,
+        idempotency_key: str,
+    ) -> RequestOut:
+        """Create a Transfer, Disconnection or Reconnection request (next REQ- number)."""
+        ...
+
+    def list_communications(
+        self, token: str, account_no: str, channel: str | None = None, limit: int = 50
+    ) -> list[CommunicationOut]:
+        """Communication history, newest first, optionally of one channel."""
+        ...
+
+    def send_message(
+        self, token: str, account_nos: list[str], message: NewMessage, idempotency_key: str
+    ) -> BulkResult:
+        """Send a message to each consumer: a communication row and an outbox entry each, in
+        one transaction (all or none). Raises ValidationError when a consumer lacks the
+        channel's address (no email for an email)."""
+        ...
+
+    def add_notes(
+        self, token: str, account_nos: list[str], body: str, idempotency_key: str
+    ) -> BulkResult:
+        """The same note on each consumer (bulk action), in one transaction."""
+        ...
+
+    def list_documents(self, token: str, account_no: str, limit: int = 50) -> list[DocumentOut]:
+        """Documents, newest first."""
+        ...
+
+    def attach_document(
+        self, token: str, account_no: str, document: DocumentUpload, idempotency_key: str
+    ) -> DocumentOut:
+        """Store a file on the account (status processing until verified)."""
+        ...
+
+    def activity(
+        self,
+        token: str,
+        account_no: str,
+        category: str | None = None,
+        text: str = "",
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> ActivityPage:
+        """The account's timeline, newest first: payments, bills, service, communication and
+        account events, of one category or all, whose text contains ``text``."""
+        ...
+
+    def recovery_accounts(
+        self, token: str, cursor: str | None = None, limit: int = 50
+    ) -> RecoveryPage:
+        """Accounts past due or in collection, largest balance first, with days past due,
+        risk bucket, payment compliance and health score."""
+        ...
+
+    def get_preference(self, token: str, key: str) -> Any:
+        """The caller's stored preference ``key`` (e.g. the consumer list's columns), or None."""
+        ...
+
+    def set_preference(self, token: str, key: str, value: Any) -> None:
+        """Remember a preference of the caller's (last write wins; not audited: not a record)."""
         ...
 
     def close(self) -> None:

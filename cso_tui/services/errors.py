@@ -46,6 +46,21 @@ class ConflictError(ServiceError):
     code = "conflict"
 
 
+class DuplicateConsumerError(ServiceError):
+    """A new consumer's phone, email or name and address match existing consumers: shown
+    first, created only when the caller confirms (``allow_duplicates``)."""
+
+    code = "duplicate_consumer"
+
+    def __init__(self, message: str, matches: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        #: each: account_no, name, service_address, matched ("phone", "email", "name and address")
+        self.matches = matches
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "matches": self.matches}
+
+
 class AuthenticationError(ServiceError):
     """Wrong user name or password."""
 
@@ -83,6 +98,7 @@ ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
         PermissionDeniedError,
         ValidationError,
         ConflictError,
+        DuplicateConsumerError,
         AuthenticationError,
         AccountLockedError,
         SessionExpiredError,

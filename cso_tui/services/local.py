@@ -7,12 +7,17 @@ audit events, usage events and idempotency records share the transaction of the 
 
 from __future__ import annotations
 
+import base64
+import csv
 import functools
 import hashlib
 import inspect
+import io
 import json
+import mimetypes
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,24 +35,33 @@ from cso_tui.config import SessionSettings
 from cso_tui.models import (
     AppSetting,
     AuditEvent,
+    Bill,
+    Communication,
     Complaint,
     Consumer,
     DisconnectionRequest,
+    Document,
     IdempotencyRecord,
     Meter,
     Note,
+    NotificationOutbox,
+    Sequence,
+    ServiceOrder,
     ServiceRequest,
     UsageEvent,
     User,
+    UserPreference,
     UserSession,
 )
 from cso_tui.models.enums import ROLE_LABELS, Role
 from cso_tui.services import api, db
+from cso_tui.services import consumer_queries as cq
 from cso_tui.services import search as search_engine
 from cso_tui.services.errors import (
     AccountLockedError,
     AuthenticationError,
     ConflictError,
+    DuplicateConsumerError,
     NotFoundError,
     PermissionDeniedError,
     SessionExpiredError,
@@ -55,18 +69,38 @@ from cso_tui.services.errors import (
     ValidationError,
 )
 from cso_tui.services.passwords import dummy_hash, hash_password, verify_password
-from cso_tui.services.rules import lockout, validation
+from cso_tui.services.rules import catalog, lockout, validation
 from cso_tui.services.rules.permissions import allowed
 from cso_tui.services.rules.search_terms import detect, email_key, phone_key
 from cso_tui.services.schemas import (
+    ActivityPage,
     BackendInfo,
+    BillOut,
+    BulkResult,
+    CommunicationOut,
+    ComplaintOut,
+    ConsumerCreate,
+    ConsumerKpis,
+    ConsumerListPage,
+    ConsumerProfile,
+    ConsumerQuery,
     ConsumerSummary,
     ConsumerUpdate,
+    ConsumptionOut,
     DemoUser,
+    DocumentOut,
+    DocumentUpload,
     MeterBrief,
+    NewMessage,
+    NewServiceOrder,
     NoteOut,
+    PaymentOut,
+    ReadingOut,
+    RecoveryPage,
+    RequestOut,
     SearchKind,
     SearchPage,
+    ServiceOrderOut,
     SessionInfo,
     SessionsEnded,
     UserOut,
@@ -649,6 +683,583 @@ class LocalBackend:
             raise ValidationError("properties", "Event properties are limited to 4,000 bytes.")
         self._track(actor, event, properties)
 
+    # ------------------------------------------------------------ consumer management (004)
+
+    def consumer_kpis(self, token: str) -> ConsumerKpis:
+        with self._reading(token, "consumer_kpis") as (_actor, conn):
+            return cq.kpis(conn)
+
+    def list_consumers(
+        self,
+        token: str,
+        query: ConsumerQuery,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> ConsumerListPage:
+        size = min(max(limit or self._page_size, 1), 200)
+        with self._reading(token, "list_consumers") as (actor, conn):
+            started = time.perf_counter()
+            page = cq.list_consumers(conn, self.dialect, query, cursor, size)
+            if query.text.strip() and cursor is None:
+                # seed 004 s.12 Consumer_Search; the term itself is not kept (it is often a
+                # name or a phone number): its detected type and length are
+                usage = {
+                    "search_type": detect(query.text).kind.value,
+                    "search_term_length": len(query.text.strip()),
+                    "results_count": page.matches,
+                    "time_spent_ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+                self._track(actor, "Consumer_Search", usage, conn)
+        return page
+
+    def export_consumers(self, token: str, account_nos: list[str]) -> str:
+        actor = self._authorize(token, "export_consumers")
+        if not account_nos:
+            raise ValidationError("account_nos", "Select at least one consumer to export.")
+        if len(account_nos) > EXPORT_LIMIT:
+            raise ValidationError(
+                "account_nos", f"Export at most {EXPORT_LIMIT:,} consumers at a time."
+            )
+        with self._engines.read.connect() as conn:
+            rows = cq.export_rows(conn, account_nos)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(cq.EXPORT_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+            )
+        with self._write() as s:
+            self._audit(
+                s,
+                actor,
+                "consumers_exported",
+                "consumer",
+                None,
+                after={"account_nos": [r["account_no"] for r in rows]},
+                detail=f"{len(rows)} consumers exported as CSV",
+            )
+        return out.getvalue()
+
+    def _catalog(self, conn: Connection) -> dict[str, tuple[str, ...]]:
+        row = conn.execute(text("SELECT value FROM app_setting WHERE key = 'catalog'")).first()
+        value = row[0] if row else None
+        return catalog.lists(json.loads(value) if isinstance(value, str) else value)
+
+    def _next_number(self, s: Session, name: str, floor: int = 0) -> int:
+        """The next number of identifier sequence ``name`` (inside the write transaction: on
+        SQLite BEGIN IMMEDIATE serialises writers, on PostgreSQL the row lock does)."""
+        conn = s.connection()
+        lock = " FOR UPDATE" if self.dialect == "postgresql" else ""
+        row = conn.execute(
+            text(f"SELECT value FROM id_sequence WHERE name = :n{lock}"), {"n": name}
+        ).first()
+        value = max(int(row[0]) if row else 0, floor) + 1
+        if row is None:
+            conn.execute(text("INSERT INTO id_sequence (name, value) VALUES (:n, :v)"),
+                         {"n": name, "v": value})  # fmt: skip
+        else:
+            conn.execute(text("UPDATE id_sequence SET value = :v WHERE name = :n"),
+                         {"n": name, "v": value})  # fmt: skip
+        return value
+
+    def next_account_no(self, token: str) -> str:
+        self._authorize(token, "next_account_no")
+        with self._engines.read.connect() as conn:
+            row = conn.execute(
+                text("SELECT value FROM id_sequence WHERE name = 'account:WU'")
+            ).first()
+            number = (int(row[0]) if row else 10000) + 1
+            while conn.execute(
+                text("SELECT 1 FROM consumer WHERE account_no = :a"), {"a": f"WU-{number}"}
+            ).first():
+                number += 1
+        return f"WU-{number}"
+
+    def create_consumer(
+        self, token: str, data: ConsumerCreate, allow_duplicates: bool, idempotency_key: str
+    ) -> ConsumerSummary:
+        actor = self._authorize(token, "create_consumer")
+        with self._engines.read.connect() as conn:
+            lists = self._catalog(conn)
+        values = _validated_new_consumer(data, lists)
+
+        def act(s: Session) -> ConsumerSummary:
+            conn = s.connection()
+            taken = conn.execute(
+                text("SELECT 1 FROM consumer WHERE account_no = :a"),
+                {"a": values["account_no"]},
+            ).first()
+            if taken:
+                raise ValidationError(
+                    "account_no",
+                    f"Account number {values['account_no']} is already in use: pick another "
+                    "(the form suggests the next free one).",
+                )
+            if not allow_duplicates:
+                matches = _duplicates(conn, values)
+                if matches:
+                    raise DuplicateConsumerError(
+                        f"{len(matches)} existing consumer{'s' if len(matches) != 1 else ''} "
+                        "match this one: check them before creating another account.",
+                        matches,
+                    )
+            now = self._clock()
+            balance = values.pop("opening_balance")
+            consumer = Consumer(
+                **values,
+                email_key=email_key(values["email"]),
+                phone_key=phone_key(values["phone"]),
+                status="active" if values.get("connection_date") else "pending",
+                payment_standing="current",
+                balance=balance,
+                registration_date=now.date(),
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(consumer)
+            s.flush()
+            prefix, _, digits = values["account_no"].partition("-")
+            if prefix == "WU" and digits.isdigit():
+                # keep the suggestion past numbers typed by hand
+                seq = s.get(Sequence, "account:WU")
+                if seq is None:
+                    s.add(Sequence(name="account:WU", value=int(digits)))
+                elif seq.value < int(digits):
+                    seq.value = int(digits)
+            if balance:
+                number = self._next_number(s, "bill", 100000)
+                s.add(
+                    Bill(
+                        bill_no=f"BL-{number}",
+                        consumer_id=consumer.id,  # type: ignore[arg-type]
+                        period_start=now.date(),
+                        period_end=now.date(),
+                        issue_date=now.date(),
+                        due_date=now.date() + timedelta(days=30),
+                        amount=balance,
+                        status="unpaid",
+                        created_at=now,
+                    )
+                )
+            self._audit(
+                s,
+                actor,
+                "consumer_created",
+                "consumer",
+                consumer.account_no,
+                after={k: _jsonable(v) for k, v in values.items()}
+                | {"opening_balance": str(balance)},
+                detail="created despite matching consumers" if allow_duplicates else None,
+            )
+            return self._summary(conn, consumer.account_no)
+
+        request = {"data": data.model_dump(mode="json"), "allow_duplicates": allow_duplicates}
+        return self._once(actor, idempotency_key, "create_consumer", request, ConsumerSummary, act)
+
+    def _lock_holder(self, conn: Connection, account_no: str) -> str | None:
+        row = conn.execute(
+            text(
+                "SELECT u.full_name, l.expires_at FROM consumer_lock l "
+                "JOIN consumer c ON c.id = l.consumer_id JOIN app_user u ON u.id = l.user_id "
+                "WHERE c.account_no = :a"
+            ),
+            {"a": account_no.strip().upper()},
+        ).first()
+        if row is None:
+            return None
+        expires = cq._utc(row[1])
+        return row[0] if expires is not None and expires > self._clock() else None
+
+    def get_profile(self, token: str, account_no: str) -> ConsumerProfile:
+        with self._reading(token, "get_profile") as (_actor, conn):
+            holder = self._lock_holder(conn, account_no)
+            return cq.profile(conn, account_no, self._clock(), holder)
+
+    def list_payments(self, token: str, account_no: str, limit: int = 50) -> list[PaymentOut]:
+        with self._reading(token, "list_payments") as (_actor, conn):
+            return cq.payments(conn, account_no, limit)
+
+    def list_bills(self, token: str, account_no: str, limit: int = 24) -> list[BillOut]:
+        with self._reading(token, "list_bills") as (_actor, conn):
+            return cq.bills(conn, account_no, limit)
+
+    def list_readings(
+        self, token: str, account_no: str, meter_no: str | None = None, limit: int = 24
+    ) -> list[ReadingOut]:
+        with self._reading(token, "list_readings") as (_actor, conn):
+            return cq.readings(conn, account_no, meter_no, limit)
+
+    def consumption(
+        self, token: str, account_no: str, utility: str | None = None, months: int = 6
+    ) -> ConsumptionOut:
+        with self._reading(token, "consumption") as (_actor, conn):
+            return cq.consumption(conn, account_no, utility, months)
+
+    def list_service_orders(
+        self, token: str, account_no: str, limit: int = 50
+    ) -> list[ServiceOrderOut]:
+        with self._reading(token, "list_service_orders") as (_actor, conn):
+            return cq.service_orders(conn, account_no, limit)
+
+    def create_service_order(
+        self, token: str, account_no: str, order: NewServiceOrder, idempotency_key: str
+    ) -> ServiceOrderOut:
+        actor = self._authorize(token, "create_service_order")
+        with self._engines.read.connect() as conn:
+            lists = self._catalog(conn)
+        order_type = validation.choice(
+            "order_type", order.order_type, lists["service_order_types"], "Order type"
+        )
+        description = validation.required_text("description", order.description, "Description", 500)
+        priority = validation.choice("priority", order.priority, PRIORITIES, "Priority")
+        today = self._clock().date()
+        if order.scheduled_date is not None and order.scheduled_date < today:
+            raise ValidationError(
+                "scheduled_date", "The scheduled date is in the past: pick today or later."
+            )
+
+        def act(s: Session) -> ServiceOrderOut:
+            consumer = self._consumer(s, account_no)
+            number = self._next_number(s, "service_order", 4523)
+            now = self._clock()
+            so = ServiceOrder(
+                so_no=f"SO-{number}",
+                consumer_id=consumer.id,  # type: ignore[arg-type]
+                name=f"{order_type} - {consumer.name}"[:160],
+                order_type=order_type,
+                description=description,
+                status="scheduled" if order.scheduled_date else "created",
+                priority=priority,
+                scheduled_date=order.scheduled_date,
+                created_at=now,
+                created_by=actor.full_name,
+            )
+            s.add(so)
+            s.flush()
+            self._audit(
+                s, actor, "service_order_created", "service_order", so.so_no,
+                after={"account_no": consumer.account_no, "order_type": order_type,
+                       "description": description, "priority": priority,
+                       "scheduled_date": _jsonable(order.scheduled_date)},
+            )  # fmt: skip
+            self._insert_usage(
+                s.connection(), actor, "Service_Order_Creation",
+                {"consumer_id": consumer.account_no, "order_type": order_type,
+                 "completion_status": so.status},
+            )  # fmt: skip
+            return cq.service_order_out(so)
+
+        request = {"account_no": account_no, "order": order.model_dump(mode="json")}
+        return self._once(
+            actor, idempotency_key, "create_service_order", request, ServiceOrderOut, act
+        )
+
+    def list_complaints(self, token: str, account_no: str, limit: int = 50) -> list[ComplaintOut]:
+        with self._reading(token, "list_complaints") as (_actor, conn):
+            return cq.complaints(conn, account_no, limit)
+
+    def register_complaint(
+        self,
+        token: str,
+        account_no: str,
+        category: str,
+        description: str,
+        priority: str,
+        idempotency_key: str,
+    ) -> ComplaintOut:
+        actor = self._authorize(token, "register_complaint")
+        with self._engines.read.connect() as conn:
+            lists = self._catalog(conn)
+        category_ = validation.choice(
+            "category", category, lists["complaint_categories"], "Category"
+        )
+        text_ = validation.required_text("description", description, "Description", 2000)
+        priority_ = validation.choice("priority", priority, PRIORITIES, "Priority")
+
+        def act(s: Session) -> ComplaintOut:
+            consumer = self._consumer(s, account_no)
+            number = self._next_number(s, "complaint", 3245)
+            complaint = Complaint(
+                complaint_no=f"C-{number}",
+                consumer_id=consumer.id,  # type: ignore[arg-type]
+                category=category_,
+                description=text_,
+                priority=priority_,
+                status="created",
+                created_at=self._clock(),
+                created_by=actor.user_id,
+            )
+            s.add(complaint)
+            s.flush()
+            self._audit(
+                s, actor, "complaint_registered", "complaint", complaint.complaint_no,
+                after={"account_no": consumer.account_no, "category": category_,
+                       "priority": priority_, "description": text_},
+            )  # fmt: skip
+            return cq.complaint_out(complaint)
+
+        request = {
+            "account_no": account_no,
+            "category": category_,
+            "description": text_,
+            "priority": priority_,
+        }
+        return self._once(actor, idempotency_key, "register_complaint", request, ComplaintOut, act)
+
+    def list_requests(self, token: str, account_no: str, limit: int = 50) -> list[RequestOut]:
+        with self._reading(token, "list_requests") as (_actor, conn):
+            return cq.requests(conn, account_no, limit)
+
+    def create_request(
+        self,
+        token: str,
+        account_no: str,
+        request_type: str,
+        description: str,
+        idempotency_key: str,
+    ) -> RequestOut:
+        actor = self._authorize(token, "create_request")
+        with self._engines.read.connect() as conn:
+            lists = self._catalog(conn)
+        type_ = validation.choice(
+            "request_type", request_type, lists["request_types"], "Request type"
+        )
+        text_ = validation.required_text("description", description, "Description", 2000)
+
+        def act(s: Session) -> RequestOut:
+            consumer = self._consumer(s, account_no)
+            number = self._next_number(s, "service_request", 3245)
+            request_ = ServiceRequest(
+                request_no=f"REQ-{number}",
+                consumer_id=consumer.id,  # type: ignore[arg-type]
+                request_type=type_,
+                description=text_,
+                status="created",
+                created_at=self._clock(),
+                created_by=actor.user_id,
+            )
+            s.add(request_)
+            s.flush()
+            self._audit(
+                s, actor, "request_created", "service_request", request_.request_no,
+                after={"account_no": consumer.account_no, "request_type": type_,
+                       "description": text_},
+            )  # fmt: skip
+            return cq.request_out(request_)
+
+        request = {"account_no": account_no, "request_type": type_, "description": text_}
+        return self._once(actor, idempotency_key, "create_request", request, RequestOut, act)
+
+    def list_communications(
+        self, token: str, account_no: str, channel: str | None = None, limit: int = 50
+    ) -> list[CommunicationOut]:
+        with self._reading(token, "list_communications") as (actor, conn):
+            items = cq.communications(conn, account_no, channel, limit)
+            usage = {
+                "consumer_id": account_no.strip().upper(),
+                "communication_type": channel or "all",
+                "results_count": len(items),
+            }
+            self._track(actor, "Communication_History_Access", usage, conn)
+        return items
+
+    def send_message(
+        self, token: str, account_nos: list[str], message: NewMessage, idempotency_key: str
+    ) -> BulkResult:
+        actor = self._authorize(token, "send_message")
+        with self._engines.read.connect() as conn:
+            lists = self._catalog(conn)
+        channel = validation.choice(
+            "channel", message.channel, lists["message_channels"], "Channel"
+        )
+        subject = validation.required_text("subject", message.subject, "Subject", 200)
+        body = validation.required_text("body", message.body, "Message", 2000)
+        accounts = _account_list(account_nos)
+
+        def act(s: Session) -> BulkResult:
+            now = self._clock()
+            done: list[str] = []
+            for account in accounts:
+                consumer = self._consumer(s, account)
+                recipient = {
+                    "email": consumer.email,
+                    "sms": consumer.phone,
+                    "letter": consumer.billing_address or consumer.service_address,
+                }[channel]
+                if not recipient:
+                    what = "email address" if channel == "email" else "phone number"
+                    raise ValidationError(
+                        "account_nos",
+                        f"{consumer.account_no} ({consumer.name}) has no {what}: deselect it "
+                        "or send by another channel.",
+                    )
+                s.add(
+                    Communication(
+                        consumer_id=consumer.id,  # type: ignore[arg-type]
+                        channel=channel,
+                        direction="to_customer",
+                        subject=subject,
+                        body=body,
+                        at=now,
+                        user_id=actor.user_id,
+                        status="queued",
+                    )
+                )
+                s.add(
+                    NotificationOutbox(
+                        channel=channel,
+                        recipient=recipient,
+                        subject=subject,
+                        body=body,
+                        consumer_id=consumer.id,
+                        related=consumer.account_no,
+                        created_at=now,
+                    )
+                )
+                consumer.last_contact_at = now
+                done.append(consumer.account_no)
+            self._audit(
+                s, actor, "message_sent", "consumer", done[0] if len(done) == 1 else None,
+                after={"account_nos": done, "channel": channel, "subject": subject},
+            )  # fmt: skip
+            return BulkResult(done=len(done), account_nos=done)
+
+        request = {"account_nos": accounts, "message": message.model_dump(mode="json")}
+        return self._once(actor, idempotency_key, "send_message", request, BulkResult, act)
+
+    def add_notes(
+        self, token: str, account_nos: list[str], body: str, idempotency_key: str
+    ) -> BulkResult:
+        actor = self._authorize(token, "add_notes")
+        text_ = validation.required_text("body", body, "Note", 2000)
+        accounts = _account_list(account_nos)
+
+        def act(s: Session) -> BulkResult:
+            now = self._clock()
+            done: list[str] = []
+            for account in accounts:
+                consumer = self._consumer(s, account)
+                s.add(
+                    Note(
+                        consumer_id=consumer.id,  # type: ignore[arg-type]
+                        author_id=actor.user_id,
+                        author_name=actor.full_name,
+                        body=text_,
+                        created_at=now,
+                    )
+                )
+                self._audit(
+                    s, actor, "note_added", "consumer", consumer.account_no,
+                    after={"body": text_, "bulk": len(accounts)},
+                )  # fmt: skip
+                done.append(consumer.account_no)
+            return BulkResult(done=len(done), account_nos=done)
+
+        request = {"account_nos": accounts, "body": text_}
+        return self._once(actor, idempotency_key, "add_notes", request, BulkResult, act)
+
+    def list_documents(self, token: str, account_no: str, limit: int = 50) -> list[DocumentOut]:
+        with self._reading(token, "list_documents") as (_actor, conn):
+            return cq.documents(conn, account_no, limit)
+
+    def attach_document(
+        self, token: str, account_no: str, document: DocumentUpload, idempotency_key: str
+    ) -> DocumentOut:
+        actor = self._authorize(token, "attach_document")
+        with self._engines.read.connect() as conn:
+            lists = self._catalog(conn)
+        doc_type = validation.choice(
+            "doc_type", document.doc_type, lists["document_types"], "Document type"
+        )
+        title = validation.required_text("title", document.title, "Title", 200)
+        filename = validation.required_text("filename", document.filename, "File name", 255)
+        try:
+            content = base64.b64decode(document.content_base64, validate=True)
+        except ValueError as exc:
+            raise ValidationError(
+                "content_base64", "The file content is not valid base64."
+            ) from exc
+        if not content:
+            raise ValidationError("content_base64", "The file is empty: pick another file.")
+        if len(content) > catalog.MAX_DOCUMENT_BYTES:
+            mb = catalog.MAX_DOCUMENT_BYTES // (1024 * 1024)
+            raise ValidationError("content_base64", f"The file is too large: at most {mb} MB.")
+
+        def act(s: Session) -> DocumentOut:
+            consumer = self._consumer(s, account_no)
+            now = self._clock()
+            doc = Document(
+                consumer_id=consumer.id,  # type: ignore[arg-type]
+                doc_type=doc_type,
+                title=title,
+                status="processing",
+                doc_date=now.date(),
+                filename=filename.replace("/", "_").replace("\\", "_"),
+                content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+                size_bytes=len(content),
+                content=content,
+                uploaded_by=actor.user_id,
+                created_at=now,
+            )
+            s.add(doc)
+            s.flush()
+            self._audit(
+                s, actor, "document_attached", "consumer", consumer.account_no,
+                after={"document_id": doc.id, "doc_type": doc_type, "title": title,
+                       "filename": doc.filename, "size_bytes": len(content),
+                       "sha256": hashlib.sha256(content).hexdigest()},
+            )  # fmt: skip
+            return cq.document_out(doc)
+
+        request = {
+            "account_no": account_no,
+            "document": {**document.model_dump(mode="json"), "content_base64": hashlib.sha256(
+                content).hexdigest()},
+        }  # fmt: skip
+        return self._once(actor, idempotency_key, "attach_document", request, DocumentOut, act)
+
+    def activity(
+        self,
+        token: str,
+        account_no: str,
+        category: str | None = None,
+        text: str = "",
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> ActivityPage:
+        with self._reading(token, "activity") as (_actor, conn):
+            return cq.activity(conn, account_no, category, text[:200], cursor, limit)
+
+    def recovery_accounts(
+        self, token: str, cursor: str | None = None, limit: int = 50
+    ) -> RecoveryPage:
+        with self._reading(token, "recovery_accounts") as (_actor, conn):
+            return cq.recovery(conn, cursor, limit, self._clock().date())
+
+    def get_preference(self, token: str, key: str) -> Any:
+        actor = self._authorize(token, "get_preference")
+        with self._read() as s:
+            pref = s.get(UserPreference, (actor.user_id, key))
+            return None if pref is None else pref.value
+
+    def set_preference(self, token: str, key: str, value: Any) -> None:
+        actor = self._authorize(token, "set_preference")
+        if not re.fullmatch(r"[a-z][a-z0-9_.]{0,79}", key):
+            raise ValidationError(
+                "key", "Preference keys are 1-80 lower-case letters, digits, _ or ."
+            )
+        if len(json.dumps(value, default=str)) > 4000:
+            raise ValidationError("value", "A preference is limited to 4,000 bytes.")
+        with self._write() as s:
+            pref = s.get(UserPreference, (actor.user_id, key))
+            if pref is None:
+                s.add(UserPreference(user_id=actor.user_id, key=key, value=value,
+                                     updated_at=self._clock()))  # fmt: skip
+            else:
+                pref.value = value
+                pref.updated_at = self._clock()
+
     # ------------------------------------------------------------ users
 
     def create_user(
@@ -901,6 +1512,96 @@ def _validated_changes(changes: ConsumerUpdate) -> dict[str, Any]:
     if not out:
         raise ValidationError("changes", "Nothing to change: edit at least one field.")
     return out
+
+
+# ---------------------------------------------------------------- consumer management helpers
+
+EXPORT_LIMIT = 10_000
+PRIORITIES = ("high", "medium", "low")
+_MAX_BULK = 1000
+
+
+def _account_list(account_nos: list[str]) -> list[str]:
+    accounts = list(dict.fromkeys(a.strip().upper() for a in account_nos if a.strip()))
+    if not accounts:
+        raise ValidationError("account_nos", "Select at least one consumer.")
+    if len(accounts) > _MAX_BULK:
+        raise ValidationError("account_nos", f"Act on at most {_MAX_BULK:,} consumers at a time.")
+    return accounts
+
+
+def _validated_new_consumer(
+    data: ConsumerCreate, lists: dict[str, tuple[str, ...]]
+) -> dict[str, Any]:
+    """Seed 004's validation rules, each failure on its field (the first one found)."""
+    out: dict[str, Any] = {
+        "name": validation.required_text("name", data.name, "Name", 160),
+        "account_no": validation.account_no("account_no", data.account_no),
+        "service_address": validation.required_text(
+            "service_address", data.service_address, "Service address", 255
+        ),
+    }
+    territory = validation.choice("territory", data.territory, lists["territories"], "Territory")
+    if territory.casefold() not in out["service_address"].casefold():
+        raise ValidationError(
+            "service_address",
+            f"The service address must be in {territory} (the territory chosen): add the "
+            f"town, e.g. '12 Main St, {territory}'.",
+        )
+    out["territory"] = territory
+    out["email"] = validation.email("email", data.email)
+    out["phone"] = validation.phone("phone", data.phone)
+    out["alt_phone"] = validation.phone("alt_phone", data.alt_phone)
+    out["billing_address"] = validation.optional_text(
+        "billing_address", data.billing_address, "Billing address", 255
+    )
+    out["category"] = validation.choice("category", data.category, lists["categories"], "Category")
+    out["sub_category"] = validation.optional_text(
+        "sub_category", data.sub_category, "Sub category", 60
+    )
+    out["vip"] = bool(data.vip)
+    out["plan"] = validation.optional_text("plan", data.plan, "Plan", 80)
+    out["billing_cycle"] = validation.optional_text(
+        "billing_cycle", data.billing_cycle, "Billing cycle", 40
+    )
+    out["payment_mode"] = validation.optional_text(
+        "payment_mode", data.payment_mode, "Payment mode", 60
+    )
+    out["connection_date"] = data.connection_date
+    out["opening_balance"] = validation.money_two_places(
+        "opening_balance", data.opening_balance, "Opening balance"
+    )
+    if out["opening_balance"] < 0:
+        raise ValidationError("opening_balance", "The opening balance cannot be negative.")
+    return out
+
+
+def _duplicates(conn: Connection, values: dict[str, Any]) -> list[dict[str, str]]:
+    """Consumers whose phone, email, or name and service address match (index lookups)."""
+    found: dict[str, dict[str, str]] = {}
+
+    def add(rows: Any, matched: str) -> None:
+        for account, name, address in rows:
+            entry = found.setdefault(
+                account,
+                {"account_no": account, "name": name, "service_address": address, "matched": ""},
+            )
+            entry["matched"] = ", ".join(x for x in (entry["matched"], matched) if x)
+
+    columns = "SELECT account_no, name, service_address FROM consumer"
+    if values.get("phone"):
+        add(conn.execute(text(f"{columns} WHERE phone_key = :k LIMIT 20"),
+                         {"k": phone_key(values["phone"])}), "phone")  # fmt: skip
+    if values.get("email"):
+        add(conn.execute(text(f"{columns} WHERE email_key = :k LIMIT 20"),
+                         {"k": email_key(values["email"])}), "email")  # fmt: skip
+    same_name = conn.execute(text(f"{columns} WHERE name = :n LIMIT 200"), {"n": values["name"]})
+    address = " ".join(values["service_address"].casefold().split())
+    add(
+        [r for r in same_name if " ".join(r[2].casefold().split()) == address],
+        "name and address",
+    )
+    return list(found.values())
 
 
 # ---------------------------------------------------------------- control characters

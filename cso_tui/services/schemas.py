@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from cso_tui.models.enums import SearchKind
+from cso_tui.services.rules.health import whole
 
 __all__ = ["SearchKind"]  # re-exported: part of the contract
 
@@ -126,3 +128,366 @@ class NoteOut(Model):
     author_name: str
     body: str
     created_at: datetime
+
+
+# ---------------------------------------------------------------- consumer management (seed 004)
+
+
+class ConsumerKpis(Model):
+    """The consumer list's cards (seed 004 s.7 rules 1-5), from the rollup, never a scan."""
+
+    total: int
+    active: int
+    inactive: int
+    temporarily_disconnected: int
+    disconnected: int
+    pending: int
+    total_balance: Decimal
+
+    def percent(self, count: int) -> int:
+        """``count`` as a whole percentage of the total (57 for 4 of 7)."""
+        return 0 if not self.total else whole(Decimal(100) * count / self.total)
+
+
+class ConsumerSort(StrEnum):
+    NAME = "name"
+    ACCOUNT_NO = "account_no"
+    BALANCE = "balance"
+
+
+class ConsumerQuery(Model):
+    """What the consumer list shows: an optional search term, filters and one sort."""
+
+    text: str = ""  # name, account no, phone, email or address (as the quick search reads it)
+    statuses: list[str] = Field(default_factory=list)  # any of ConsumerStatus; empty: all
+    categories: list[str] = Field(default_factory=list)
+    standings: list[str] = Field(default_factory=list)  # PaymentStanding
+    vip: bool | None = None
+    balance_min: Decimal | None = None
+    balance_max: Decimal | None = None
+    sort: ConsumerSort = ConsumerSort.NAME
+    descending: bool = False
+
+
+class ConsumerRow(Model):
+    account_no: str
+    name: str
+    email: str | None
+    phone: str | None
+    service_address: str
+    status: str
+    category: str
+    sub_category: str | None
+    vip: bool
+    balance: Decimal
+    payment_standing: str
+    last_contact_at: datetime | None
+
+
+class ConsumerListPage(Model):
+    items: list[ConsumerRow]
+    next_cursor: str | None = None
+    #: matches of the query, counted up to ``count_cap`` (then "10,000+")
+    matches: int
+    count_cap: int
+
+
+class Alert(Model):
+    kind: str  # payment_due, payment_overdue, maintenance, lock, medical
+    text: str  # "Payment due in 3 days", "Scheduled maintenance on May 24"
+    severity: str  # info, warning, critical
+
+
+class HealthFactorOut(Model):
+    name: str
+    weight: Decimal  # 0.40
+    value: Decimal  # 0..100 as weighted
+    raw: Decimal | None  # before capping (None: no data, counted as 100)
+    detail: str
+    points: Decimal
+
+
+class HealthPenaltyOut(Model):
+    name: str
+    count: int
+    each: int
+    points: int
+
+
+class HealthOut(Model):
+    score: int
+    band: str
+    exact: Decimal
+    factors: list[HealthFactorOut]
+    penalties: list[HealthPenaltyOut]
+
+
+class LastPayment(Model):
+    payment_no: str
+    amount: Decimal
+    paid_at: datetime
+    method: str
+
+
+class NextDue(Model):
+    bill_no: str
+    due_date: date
+    amount: Decimal  # still owed on that bill
+    days: int  # until due (negative: overdue by that many days)
+
+
+class MeterOut(Model):
+    meter_no: str
+    device_no: str
+    meter_type: str
+    model: str | None
+    assigned_on: date | None
+    installed_on: date | None
+    reading_status: str
+    last_reading: Decimal | None
+    last_read_on: date | None
+
+
+class ConnectionOut(Model):
+    utility: str
+    status: str
+    rate_plan: str | None
+    billing_cycle: str | None
+    unit: str
+    connected_on: date | None
+    meters: list[MeterOut]
+
+
+class TabCounts(Model):
+    payments: int
+    bills: int
+    readings: int
+    service_orders: int
+    complaints: int
+    requests: int
+    communications: int
+    documents: int
+    notes: int
+
+
+class ConsumerProfile(Model):
+    """Seed 004's profile: header, contact, account, payment details, insights, connections."""
+
+    account_no: str
+    name: str
+    vip: bool
+    status: str
+    category: str
+    sub_category: str | None
+    email: str | None
+    phone: str | None
+    alt_phone: str | None
+    service_address: str
+    billing_address: str | None
+    territory: str | None
+    plan: str | None
+    billing_cycle: str | None
+    payment_mode: str | None
+    payment_standing: str
+    connection_date: date | None
+    registration_date: date | None
+    last_billed_on: date | None
+    last_contact_at: datetime | None
+    version: int
+    balance: Decimal
+    outstanding: Decimal  # billed minus paid over unpaid bills (seed: current balance - payments)
+    last_payment: LastPayment | None
+    next_due: NextDue | None
+    compliance: int | None  # whole percent of payments on time; None before the first
+    account_age_months: int
+    health: HealthOut
+    days_past_due: int
+    risk: str  # aging.Risk
+    estimate_low: Decimal | None  # next bill estimate range, from recent bills
+    estimate_high: Decimal | None
+    average_monthly_usage: Decimal | None
+    usage_unit: str
+    usage_variance: int | None  # whole percent vs the same months a year before
+    alerts: list[Alert]
+    connections: list[ConnectionOut]
+    counts: TabCounts
+    lock_holder: str | None  # who holds the profile for a long edit, if anyone
+
+
+class PaymentOut(Model):
+    payment_no: str
+    paid_at: datetime
+    amount: Decimal
+    method: str
+    status: str
+    on_time: bool
+    bill_no: str | None
+
+
+class BillOut(Model):
+    bill_no: str
+    kind: str
+    period_start: date
+    period_end: date
+    issue_date: date
+    due_date: date
+    usage: Decimal | None
+    amount: Decimal
+    paid: Decimal
+    status: str
+
+
+class ReadingOut(Model):
+    meter_no: str
+    read_on: date
+    value: Decimal
+    consumption: Decimal | None
+    status: str
+    unit: str
+
+
+class UsagePoint(Model):
+    month: date  # the first day of the month
+    usage: Decimal  # consumption read in that month (0 when none)
+
+
+class ConsumptionOut(Model):
+    utility: str
+    unit: str
+    points: list[UsagePoint]  # oldest first
+    utilities: list[str]  # which the consumer has, for the service type choice
+
+
+class ServiceOrderOut(Model):
+    so_no: str
+    order_type: str
+    description: str
+    status: str
+    priority: str
+    created_at: datetime
+    scheduled_date: date | None
+    assigned_to: str | None
+    completed_at: datetime | None
+
+
+class ComplaintOut(Model):
+    complaint_no: str
+    category: str
+    description: str
+    priority: str
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class RequestOut(Model):
+    request_no: str
+    request_type: str
+    description: str
+    status: str
+    progress: int
+    created_at: datetime
+    scheduled_for: date | None
+    completed_at: datetime | None
+
+
+class CommunicationOut(Model):
+    id: int
+    channel: str  # email, phone, sms, letter
+    direction: str  # to_customer, from_customer
+    subject: str | None
+    body: str
+    at: datetime
+    by: str | None  # staff name, None for the system
+    status: str
+    responded: bool
+
+
+class DocumentOut(Model):
+    id: int
+    doc_type: str
+    title: str
+    status: str
+    doc_date: date
+    filename: str | None
+    size_bytes: int | None
+
+
+class ActivityOut(Model):
+    at: datetime
+    category: str  # payments, billing, service, communication, account
+    title: str
+    #: may hold "{amount}": the client puts ``amount`` there in its currency format
+    description: str
+    by: str  # "System" or the staff member's name
+    amount: Decimal | None = None
+
+
+class ActivityPage(Model):
+    items: list[ActivityOut]
+    next_cursor: str | None = None
+
+
+class RecoveryRow(Model):
+    account_no: str
+    name: str
+    status: str
+    payment_standing: str
+    balance: Decimal
+    days_past_due: int
+    risk: str
+    compliance: int | None
+    health: int
+    health_band: str
+    last_contact_at: datetime | None
+
+
+class RecoveryPage(Model):
+    items: list[RecoveryRow]
+    next_cursor: str | None = None
+
+
+class ConsumerCreate(Model):
+    account_no: str
+    name: str
+    service_address: str
+    territory: str
+    category: str = "Residential"
+    sub_category: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    alt_phone: str | None = None
+    billing_address: str | None = None
+    vip: bool = False
+    plan: str | None = None
+    billing_cycle: str | None = "Monthly"
+    payment_mode: str | None = None
+    connection_date: date | None = None
+    opening_balance: Decimal = Decimal("0.00")
+
+
+class NewServiceOrder(Model):
+    order_type: str  # one of the settings' service order types
+    description: str
+    priority: str = "medium"
+    scheduled_date: date | None = None
+
+
+class NewMessage(Model):
+    channel: str  # email, sms, letter
+    subject: str
+    body: str
+
+
+class BulkResult(Model):
+    """What a bulk action did, per account (nothing half-done: all or none)."""
+
+    done: int
+    account_nos: list[str]
+
+
+class DocumentUpload(Model):
+    doc_type: str
+    title: str
+    filename: str
+    content_base64: str  # the file's bytes (at most the settings' document size)

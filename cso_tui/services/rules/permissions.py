@@ -17,6 +17,27 @@ DESK_STAFF = frozenset(
     }
 )
 
+#: Who may change consumer records and open work for them (not billing or the field).
+CONSUMER_EDITORS = frozenset(
+    {
+        Role.CSO_ADMIN,
+        Role.CSO_MANAGER,
+        Role.CUSTOMER_EXECUTIVE,
+        Role.CALL_CENTER,
+        Role.UTILITY_ADMIN,
+    }
+)
+#: Who works the collections list (seed 004's recovery executive, and those above them).
+COLLECTIONS = frozenset(
+    {
+        Role.RECOVERY_EXECUTIVE,
+        Role.CSO_MANAGER,
+        Role.CSO_ADMIN,
+        Role.BILLING_SPECIALIST,
+        Role.UTILITY_ADMIN,
+    }
+)
+
 #: Who manages staff accounts and their sessions.
 USER_ADMINS = frozenset({Role.CSO_ADMIN, Role.UTILITY_ADMIN})
 
@@ -26,15 +47,33 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "list_notes": ALL_STAFF,
     "add_note": ALL_STAFF,
     "record_usage": ALL_STAFF,
-    "update_consumer": frozenset(
-        {
-            Role.CSO_ADMIN,
-            Role.CSO_MANAGER,
-            Role.CUSTOMER_EXECUTIVE,
-            Role.CALL_CENTER,
-            Role.UTILITY_ADMIN,
-        }
-    ),
+    "update_consumer": CONSUMER_EDITORS,
+    # consumer management (seed 004): reading is everyone's; exporting personal data is not
+    "consumer_kpis": ALL_STAFF,
+    "list_consumers": ALL_STAFF,
+    "get_profile": ALL_STAFF,
+    "list_payments": ALL_STAFF,
+    "list_bills": ALL_STAFF,
+    "list_readings": ALL_STAFF,
+    "consumption": ALL_STAFF,
+    "list_service_orders": ALL_STAFF,
+    "list_complaints": ALL_STAFF,
+    "list_requests": ALL_STAFF,
+    "list_communications": ALL_STAFF,
+    "list_documents": ALL_STAFF,
+    "activity": ALL_STAFF,
+    "get_preference": ALL_STAFF,
+    "set_preference": ALL_STAFF,
+    "add_notes": ALL_STAFF,
+    "export_consumers": COLLECTIONS | {Role.CSO_ADMIN, Role.CSO_MANAGER},
+    "create_consumer": CONSUMER_EDITORS,
+    "next_account_no": CONSUMER_EDITORS,
+    "create_service_order": CONSUMER_EDITORS,
+    "create_request": CONSUMER_EDITORS,
+    "register_complaint": DESK_STAFF,
+    "send_message": DESK_STAFF,
+    "attach_document": DESK_STAFF,
+    "recovery_accounts": COLLECTIONS,
     "create_user": USER_ADMINS,
     "list_users": USER_ADMINS,
     "set_user_active": USER_ADMINS,

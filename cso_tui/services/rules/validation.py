@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from cso_tui.services.errors import ValidationError
 
@@ -63,3 +64,44 @@ def new_password(field: str, value: str) -> str:
     if len(value) < 8:
         raise ValidationError(field, "Password must be at least 8 characters.")
     return value
+
+
+#: Account numbers: a utility prefix and digits, as the seeds write them (WU-10001,
+#: ACC-2024-001789). The database setting ``consumer_rules.account_pattern`` may narrow it.
+ACCOUNT_PATTERN = r"^[A-Z]{2,5}-[0-9]{3,10}(-[0-9]{3,10})?$"
+
+
+def account_no(field: str, value: str | None, pattern: str = ACCOUNT_PATTERN) -> str:
+    text = required_text(field, value, "Account number", 32).upper()
+    if not re.fullmatch(pattern, text):
+        raise ValidationError(
+            field,
+            f"Account number {text!r} is not in the utility's format: a prefix, a dash and "
+            "digits, e.g. WU-10001.",
+        )
+    return text
+
+
+def money_two_places(field: str, value: object, label: str) -> Decimal:
+    """An amount with at most two decimals (seed 004: balances numeric, two places)."""
+    from decimal import InvalidOperation
+
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValidationError(field, f"{label} must be a number, e.g. 120.50.") from exc
+    if not amount.is_finite():
+        raise ValidationError(field, f"{label} must be a number, e.g. 120.50.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(field, f"{label} has more than two decimals: round it to cents.")
+    if abs(amount) >= Decimal("10000000"):
+        raise ValidationError(field, f"{label} is too large: at most 9,999,999.99.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def choice(field: str, value: str | None, allowed: list[str] | tuple[str, ...], label: str) -> str:
+    text = (value or "").strip()
+    for option in allowed:
+        if option.casefold() == text.casefold():
+            return option
+    raise ValidationError(field, f"{label} must be one of: {', '.join(allowed)}.")
