@@ -411,23 +411,157 @@ def consumer_show(
     user: UserOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The consumer's basic details (as the search panel shows them)."""
+    """The consumer's details and profile figures: balance, outstanding, payment compliance,
+    account age, relationship health score with its parts and band, and a count per tab."""
     with _signed_in(database, server, user) as (settings, backend, token):
         summary = _call(backend.get_consumer, token, account_no)
+        profile = _call(backend.get_profile, token, account_no)
     data = summary.model_dump(mode="json")
+    figures = {
+        "balance": str(profile.balance),
+        "outstanding": str(profile.outstanding),
+        "payment_compliance": profile.compliance,
+        "account_age_months": profile.account_age_months,
+        "health": profile.health.model_dump(mode="json"),
+        "days_past_due": profile.days_past_due,
+        "risk": profile.risk,
+        "next_bill_estimate": None
+        if profile.estimate_low is None
+        else [str(profile.estimate_low), str(profile.estimate_high)],
+        "alerts": [a.text for a in profile.alerts],
+        "counts": profile.counts.model_dump(),
+    }
     if as_json:
-        _print_json(data)
+        _print_json({**data, "profile": figures})
         return
     from cso_tui.formatting import format_date, format_money, status_label
 
+    symbol = settings.display.currency_symbol
     data["status"] = status_label(summary.status)
-    data["balance"] = format_money(summary.balance, settings.display.currency_symbol)
+    data["balance"] = format_money(summary.balance, symbol)
     if summary.connection_date:
         data["connection_date"] = format_date(summary.connection_date, settings)
     for key, value in data.items():
         if key == "meters":
             value = ", ".join(f"{m['meter_no']} / {m['device_no']} ({m['utility']})" for m in value)
         typer.echo(f"{key.replace('_', ' '):<18} {value if value is not None else '--'}")
+    h = profile.health
+    compliance = "--" if profile.compliance is None else f"{profile.compliance}%"
+    typer.echo(f"{'outstanding':<18} {format_money(profile.outstanding, symbol)}")
+    typer.echo(f"{'compliance':<18} {compliance}")
+    typer.echo(f"{'account age':<18} {profile.account_age_months} months")
+    typer.echo(f"{'health score':<18} {h.score}/100 {h.band}")
+    for f in h.factors:
+        typer.echo(f"  {f.name:<30} {f.weight:>4} x {f.value:>6} = {f.points:>6}  ({f.detail})")
+    for p in h.penalties:
+        if p.count:
+            typer.echo(f"  {p.name:<30} {p.count} x -{p.each} = -{p.points}")
+    if profile.alerts:
+        typer.echo(f"{'alerts':<18} {'; '.join(a.text for a in profile.alerts)}")
+    counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in profile.counts.model_dump().items())
+    typer.echo(f"{'records':<18} {counts}")
+
+
+@consumer_app.command("list")
+def consumer_list(
+    text_: Annotated[
+        str, typer.Option("--search", "-q", help="Name, account no, phone, email or address.")
+    ] = "",
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="active, inactive, temporarily_disconnected, "
+            "disconnected or pending (repeat for several).",
+        ),
+    ] = None,
+    category: Annotated[
+        list[str] | None, typer.Option("--category", help="Category (repeat for several).")
+    ] = None,
+    payment: Annotated[
+        list[str] | None,
+        typer.Option("--payment", help="current, past_due or collection (repeat for several)."),
+    ] = None,
+    vip: Annotated[bool | None, typer.Option("--vip/--not-vip", help="Only VIPs, or none.")] = None,
+    balance_min: Annotated[str | None, typer.Option("--min-balance", help="e.g. 100.00")] = None,
+    balance_max: Annotated[str | None, typer.Option("--max-balance", help="e.g. 500.00")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="name, account_no or balance.")] = "name",
+    descending: Annotated[bool, typer.Option("--desc", help="Largest / last first.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100_000, help="Rows to print.")] = 50,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (the app's export).")] = False,
+    database: DatabaseOpt = None,
+    server: ServerOpt = None,
+    user: UserOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The consumer list with the app's filters and sort, and the dashboard figures."""
+    from decimal import Decimal, InvalidOperation
+
+    from cso_tui.services.schemas import ConsumerQuery, ConsumerSort
+
+    try:
+        query = ConsumerQuery(
+            text=text_,
+            statuses=status or [],
+            categories=category or [],
+            standings=payment or [],
+            vip=vip,
+            balance_min=None if balance_min is None else Decimal(balance_min),
+            balance_max=None if balance_max is None else Decimal(balance_max),
+            sort=ConsumerSort(sort),
+            descending=descending,
+        )
+    except (ValueError, InvalidOperation) as exc:
+        _fail(f"bad option: {exc}", 2)
+    with _signed_in(database, server, user) as (settings, backend, token):
+        kpis = _call(backend.consumer_kpis, token)
+        rows = []
+        cursor = None
+        while len(rows) < limit:
+            page = _call(backend.list_consumers, token, query, cursor, min(200, limit - len(rows)))
+            rows += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        if as_csv:
+            typer.echo(
+                _call(backend.export_consumers, token, [r.account_no for r in rows]), nl=False
+            )
+            return
+    if as_json:
+        _print_json(
+            {"kpis": kpis.model_dump(mode="json"), "matches": page.matches,
+             "items": [r.model_dump(mode="json") for r in rows]}
+        )  # fmt: skip
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from cso_tui.formatting import format_money, status_label
+
+    symbol = settings.display.currency_symbol
+    typer.echo(
+        f"Total {kpis.total:,} · Active {kpis.active:,} ({kpis.percent(kpis.active)}%) · "
+        f"Inactive {kpis.inactive:,} ({kpis.percent(kpis.inactive)}%) · Temporarily "
+        f"disconnected {kpis.temporarily_disconnected:,} "
+        f"({kpis.percent(kpis.temporarily_disconnected)}%) · Total balance "
+        f"{format_money(kpis.total_balance, symbol)}"
+    )
+    shown = f"{page.count_cap:,}+" if page.matches > page.count_cap else f"{page.matches:,}"
+    table = Table(title=f"{shown} consumer(s), {len(rows)} shown")
+    for col in ("Account", "Name", "Status", "Category", "Balance", "Payment", "Address"):
+        table.add_column(col, justify="right" if col == "Balance" else "left")
+    for r in rows:
+        table.add_row(
+            r.account_no,
+            r.name + (" ★VIP" if r.vip else ""),
+            status_label(r.status),
+            r.category,
+            format_money(r.balance, symbol),
+            status_label(r.payment_standing),
+            r.service_address,
+        )
+    Console().print(table)
 
 
 # ---------------------------------------------------------------- users

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from cso_tui.cli import app
 from cso_tui.launch import plain_run
+from cso_tui.services import db
 from cso_tui.services.errors import AuthenticationError, SessionExpiredError
 from cso_tui.services.local import LocalBackend
 
@@ -110,7 +111,7 @@ def test_first_user_of_an_empty_database_then_login(runner: CliRunner, tmp_path:
     assert "password" in out.output.lower()
     out = runner.invoke(app, ["db", "current", "-d", url])
     assert out.exit_code == 0
-    assert "database: 0003" in out.output
+    assert f"database: {db.SCHEMA_REVISION}" in out.output
 
 
 def test_admins_list_disable_enable_and_end_sessions(runner: CliRunner, tmp_path: Path) -> None:
@@ -209,3 +210,48 @@ def test_demo_refuses_to_overwrite_a_real_database(runner: CliRunner, tmp_path: 
     assert out.exit_code == 1
     assert "not a demo: refusing to overwrite it" in out.output
     assert (tmp_path / "office.sqlite").exists()
+
+
+def test_consumer_show_gives_the_profile_figures(runner: CliRunner, demo_url: str) -> None:
+    env = {"CSO_TUI_PASSWORD": "demo"}
+    args = ["consumer", "show", "WU-10001", "-d", demo_url, "--user", "recovery"]
+    out = runner.invoke(app, [*args, "--json"], env=env)
+    assert out.exit_code == 0, out.output
+    profile = json.loads(out.stdout)["profile"]
+    assert profile["payment_compliance"] == 92
+    assert profile["balance"] == profile["outstanding"] == "75.30"
+    health = profile["health"]
+    assert health["factors"][0]["name"] == "Payment compliance"
+    assert health["band"] in ("Excellent", "Good", "Average", "Poor", "At Risk")
+    assert profile["counts"]["payments"] == 26
+    assert profile["account_age_months"] >= 28  # from Jan 15, 2023
+    text = runner.invoke(app, args, env=env)
+    assert text.exit_code == 0, text.output
+    assert "compliance         92%" in text.stdout
+    assert f"health score       {health['score']}/100 {health['band']}" in text.stdout
+    assert "Late payments                  2 x -2 = -4" in text.stdout
+
+
+def test_consumer_list_filters_sorts_and_exports(runner: CliRunner, demo_url: str) -> None:
+    env = {"CSO_TUI_PASSWORD": "demo"}
+    base = ["consumer", "list", "-d", demo_url, "--user", "manager"]
+    out = runner.invoke(
+        app, [*base, "--payment", "collection", "--sort", "balance", "--desc", "--json"], env=env
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    balances = [float(r["balance"]) for r in data["items"]]
+    assert balances == sorted(balances, reverse=True) and balances
+    assert {r["payment_standing"] for r in data["items"]} == {"collection"}
+    assert data["kpis"]["total"] >= 7
+    out = runner.invoke(app, [*base, "-q", "john doe", "--csv"], env=env)
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("account_no,name,status")
+    assert lines[1].startswith("WU-10001,John Doe,active")
+    out = runner.invoke(app, [*base, "--status", "asleep"], env=env)
+    assert out.exit_code == 2
+    assert "statuses: Unknown status 'asleep'" in out.output
+    out = runner.invoke(app, [*base], env=env)
+    assert out.exit_code == 0, out.output
+    assert "Total balance $" in out.stdout

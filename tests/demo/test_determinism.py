@@ -8,7 +8,7 @@ import pytest
 
 from cso_tui.demo import build
 from demo.conftest import dump
-from demo.support import AS_OF
+from demo.support import AS_OF, SAMPLE_ACCOUNTS
 
 # argon2 salts every hash: the one column allowed to differ between two builds
 SALTED = {"app_user": {"password_hash"}}
@@ -25,14 +25,15 @@ def test_same_seed_same_rows(tmp_path: Path) -> None:
     assert first.keys() == second.keys()
     for table in first:
         assert first[table] == second[table], table
-    assert len(first["consumer"]) == 154
+    assert len(first["consumer"]) == 150 + len(SAMPLE_ACCOUNTS)
 
 
 def test_other_seed_other_rows(tmp_path: Path) -> None:
     first = dump(_build(tmp_path / "a.sqlite", 7), SALTED)
     other = dump(_build(tmp_path / "c.sqlite", 8), SALTED)
-    assert first["consumer"][:4] == other["consumer"][:4]  # the seed documents' records
-    assert first["consumer"][4:] != other["consumer"][4:]
+    n = len(SAMPLE_ACCOUNTS)
+    assert first["consumer"][:n] == other["consumer"][:n]  # the seed documents' records
+    assert first["consumer"][n:] != other["consumer"][n:]
 
 
 def test_parallel_generation_gives_the_same_rows(

@@ -106,7 +106,8 @@ def test_john_doe_payments_and_bills(sql: Any) -> None:
         "FROM payment p JOIN consumer c ON c.id = p.consumer_id "
         "WHERE c.account_no = 'WU-10001' ORDER BY p.paid_at DESC"
     )
-    assert payments == [
+    assert len(payments) == 26  # every bill since Feb 2023 (compliance 24/26 = 92%)
+    assert payments[:3] == [
         ("PAY-10045", "2025-04-15", 12045, "Credit Card", "processed"),
         ("PAY-9923", "2025-03-15", 13580, "Bank Transfer", "processed"),
         ("PAY-9632", "2025-02-15", 10525, "Credit Card", "processed"),
@@ -125,6 +126,7 @@ def test_john_doe_work_items(sql: Any) -> None:
         "WHERE consumer_id = 1 ORDER BY so_no DESC"
     )
     assert orders == [
+        ("SO-4524", "2025-05-24", "Maintenance", "Annual meter and valve maintenance", "scheduled"),
         ("SO-4523", "2025-04-15", "Meter Reading", "Regular monthly reading", "completed"),
         ("SO-4487", "2025-03-22", "Maintenance", "Check for leak", "completed"),
     ]
