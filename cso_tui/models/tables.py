@@ -186,15 +186,19 @@ class Holiday(SQLModel, table=True):
 # ---------------------------------------------------------------- consumers
 
 
+_LIST_FILTERS = ("status", "category", "payment_standing", "vip")
+
+
 class Consumer(SQLModel, table=True):
     __tablename__ = "consumer"
     __table_args__ = (
         Index("ix_consumer_status_balance", "status", "balance"),
         Index("ix_consumer_standing_balance", "payment_standing", "balance"),
-        # the consumer list's sort orders (keyset paging on the key, then id)
-        Index("ix_consumer_name_id", "name", "id"),
-        Index("ix_consumer_balance_id", "balance", "id"),
-        Index("ix_consumer_contact_id", "last_contact_at", "id"),
+        # the consumer list's sort orders (keyset paging on the key, then id), carrying the
+        # filter columns so that a filtered page reads the table only for the rows it shows
+        Index("ix_consumer_name_id", "name", "id", *_LIST_FILTERS, "balance"),
+        Index("ix_consumer_balance_id", "balance", "id", *_LIST_FILTERS),
+        Index("ix_consumer_account_filters", "account_no", *_LIST_FILTERS, "balance"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -232,11 +236,15 @@ class Consumer(SQLModel, table=True):
 
 
 class ConsumerTotals(SQLModel, table=True):
-    """Rollup per status (count, balance in cents), kept by triggers (migrations/ddl.py)."""
+    """Rollup per (status, category, payment standing, VIP): count and balance in cents,
+    kept by triggers (migrations/ddl.py)."""
 
     __tablename__ = "consumer_totals"
 
     status: str = Field(primary_key=True, max_length=32)
+    category: str = Field(primary_key=True, max_length=40)
+    payment_standing: str = Field(primary_key=True, max_length=20)
+    vip: bool = Field(primary_key=True)
     consumers: int = Field(sa_type=BigInteger)
     balance: int = Field(sa_type=BigInteger)  # cents
 

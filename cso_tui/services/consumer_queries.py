@@ -114,7 +114,8 @@ def kpis(conn: Connection) -> ConsumerKpis:
     counts: dict[str, int] = {}
     balance = 0
     for status, consumers, cents in _rows(
-        conn, "SELECT status, consumers, balance FROM consumer_totals"
+        conn,
+        "SELECT status, sum(consumers), sum(balance) FROM consumer_totals GROUP BY status",
     ):
         counts[status] = int(consumers)
         balance += int(cents)
@@ -274,6 +275,11 @@ def list_consumers(
     query = _validated(query)
     where, params = _filters(dialect, query)
     column = _SORT_COLUMN[query.sort]
+    if _few_text_matches(conn, dialect, query):
+        # Walking the sort index and checking the words on each row fetches ~limit/density
+        # rows at random (13,700 for a surname: 65 ms); fetching the few matches and sorting
+        # them is cheaper (17 ms). An expression the index cannot order by makes it so.
+        column = f"({column} + 0)" if query.sort is ConsumerSort.BALANCE else f"({column} || '')"
     desc = query.descending
     page_where = list(where)
     if cursor:
@@ -310,21 +316,49 @@ def list_consumers(
     )
 
 
-def _count(conn: Connection, query: ConsumerQuery, where: list[str], params: dict[str, Any]) -> int:
-    only_status = not (
-        query.text.strip()
-        or query.categories
-        or query.standings
-        or query.vip is not None
-        or query.balance_min is not None
-        or query.balance_max is not None
+#: A search term matching at most this many consumers is fetched whole and sorted.
+FEW_TEXT_MATCHES = 20_000
+
+
+def _few_text_matches(conn: Connection, dialect: str, query: ConsumerQuery) -> bool:
+    detected = detect(query.text)
+    if detected.kind is not SearchKind.NAME:
+        return False  # identifiers are index ranges of a handful of rows either way
+    cond, params = _text_condition(dialect, detected)
+    if dialect == "postgresql":
+        # the planner's estimate for one tsvector condition is close (statistics per word)
+        plan = _rows(conn, f"EXPLAIN (FORMAT JSON) SELECT 1 FROM consumer c WHERE {cond}", params)
+        found = plan[0][0]
+        found = json.loads(found) if isinstance(found, str) else found
+        return float(found[0]["Plan"]["Plan Rows"]) <= FEW_TEXT_MATCHES
+    sql = (
+        "SELECT count(*) FROM (SELECT rowid FROM consumer_fts WHERE consumer_fts MATCH :q "
+        f"LIMIT {FEW_TEXT_MATCHES + 1})"
     )
-    if only_status:  # exact, from the rollup
-        figures = kpis(conn)
-        if not query.statuses:
-            return figures.total
-        rows = dict(_rows(conn, "SELECT status, consumers FROM consumer_totals"))
-        return sum(int(rows.get(s, 0)) for s in set(query.statuses))
+    return int(_rows(conn, sql, params)[0][0]) <= FEW_TEXT_MATCHES
+
+
+def _count(conn: Connection, query: ConsumerQuery, where: list[str], params: dict[str, Any]) -> int:
+    """Matches of the query: exact from the rollup when only status, category, payment
+    standing and VIP filter (no scan at all); else counted up to COUNT_CAP + 1."""
+    if not query.text.strip() and query.balance_min is None and query.balance_max is None:
+        rollup: list[str] = []
+        values: dict[str, Any] = {}
+        for column, chosen in (
+            ("status", query.statuses),
+            ("category", query.categories),
+            ("payment_standing", query.standings),
+        ):
+            if chosen:
+                names = [f"{column}{i}" for i in range(len(set(chosen)))]
+                rollup.append(f"{column} IN ({', '.join(':' + n for n in names)})")
+                values.update(zip(names, sorted(set(chosen)), strict=True))
+        if query.vip is not None:
+            rollup.append("vip = :vip")
+            values["vip"] = query.vip
+        sql = "SELECT coalesce(sum(consumers), 0) FROM consumer_totals"
+        return int(_rows(conn, sql + (f" WHERE {' AND '.join(rollup)}" if rollup else ""),
+                         values)[0][0])  # fmt: skip
     params = {k: v for k, v in params.items() if k not in ("ck", "cid")}
     sql = (
         f"SELECT count(*) FROM (SELECT 1 FROM consumer c WHERE {' AND '.join(where)} "

@@ -620,3 +620,21 @@ def test_preferences_are_per_user(world: World) -> None:
     assert b.get_preference(caller, "consumer_list.columns") is None
     with pytest.raises(FieldError):
         b.set_preference(admin, "Bad Key!", 1)
+
+
+def test_filter_counts_follow_changes(world: World) -> None:
+    b, t = world.backend, world.token()
+    vip = ConsumerQuery(vip=True)
+    assert b.list_consumers(t, vip).matches == 1
+    current = b.get_consumer(t, "WU-10003")
+    from cso_tui.services.schemas import ConsumerUpdate
+
+    b.update_consumer(t, "WU-10003", ConsumerUpdate(vip=True, category="commercial"),
+                      current.version, "v1")  # fmt: skip
+    assert b.list_consumers(t, vip).matches == 2
+    both = ConsumerQuery(vip=True, categories=["commercial"], statuses=["active"])
+    page = b.list_consumers(t, both)
+    assert page.matches == 2
+    assert {r.account_no for r in page.items} == {"WU-10002", "WU-10003"}
+    ranged = ConsumerQuery(vip=True, balance_min=Decimal("1000"))
+    assert b.list_consumers(t, ranged).matches == 1

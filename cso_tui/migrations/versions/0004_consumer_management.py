@@ -17,11 +17,14 @@ down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-#: (name, columns): the consumer list's sort orders walk these (keyset paging on key, id)
+#: The consumer list's filter columns, carried in its sort indexes: a page under any filters
+#: walks one index in its order and reads the table only for the rows it shows.
+FILTERS = ["status", "category", "payment_standing", "vip"]
+#: (name, columns): the consumer list's sort orders (keyset paging on key, id)
 SORT_INDEXES = (
-    ("ix_consumer_name_id", ["name", "id"]),
-    ("ix_consumer_balance_id", ["balance", "id"]),
-    ("ix_consumer_contact_id", ["last_contact_at", "id"]),
+    ("ix_consumer_name_id", ["name", "id", *FILTERS, "balance"]),
+    ("ix_consumer_balance_id", ["balance", "id", *FILTERS]),
+    ("ix_consumer_account_filters", ["account_no", *FILTERS, "balance"]),
 )
 
 
@@ -37,9 +40,12 @@ def upgrade() -> None:
     op.create_table(
         "consumer_totals",
         sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("category", sa.String(length=40), nullable=False),
+        sa.Column("payment_standing", sa.String(length=20), nullable=False),
+        sa.Column("vip", sa.Boolean(), nullable=False),
         sa.Column("consumers", sa.BigInteger(), nullable=False),
         sa.Column("balance", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("status"),
+        sa.PrimaryKeyConstraint("status", "category", "payment_standing", "vip"),
     )
     for name, columns in SORT_INDEXES:
         op.create_index(name, "consumer", columns)
