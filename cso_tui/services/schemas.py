@@ -187,9 +187,13 @@ class ConsumerRow(Model):
 class ConsumerListPage(Model):
     items: list[ConsumerRow]
     next_cursor: str | None = None
-    #: matches of the query, counted up to ``count_cap`` (then "10,000+")
+    #: matches of the query, counted up to ``count_cap`` (then "10,000+") ...
     matches: int
     count_cap: int
+    #: ... unless counting would have taken too long (a rare combination with a balance range
+    #: or a search term over 1M consumers): then ``matches`` is only what this page shows, a
+    #: lower bound ("50+")
+    counted: bool = True
 
 
 class Alert(Model):
