@@ -30,6 +30,8 @@ from cso_tui.services.errors import SessionExpiredError, UnavailableError
 
 if TYPE_CHECKING:
     from cso_tui.config import Settings
+    from cso_tui.screens.consumer_list import ConsumerListScreen
+    from cso_tui.screens.recovery import RecoveryScreen
     from cso_tui.services.schemas import SessionInfo
 
 #: Seconds between checks that an unreachable backend answers again.
@@ -101,6 +103,9 @@ class CsoApp(App[None], inherit_bindings=False):
         ),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("slash,ctrl+f", "search", "Search", id="app.search"),
+        # ctrl+l / ctrl+g: not Input's editing keys, and pass through SSH and tmux
+        Binding("ctrl+l", "consumers", "Consumer list", show=False, id="app.consumers"),
+        Binding("ctrl+g", "collections", "Collections", show=False, id="app.collections"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
@@ -204,9 +209,12 @@ class CsoApp(App[None], inherit_bindings=False):
         self.session = session
         subtitle = f"Consumer search · {session.full_name} ({session.role_label})"
         self.switch_screen(SearchScreen(subtitle=subtitle))
-        self.record_usage(
-            "Viewed_Landing_Page", {"role": session.role, "screen": "consumer_search"}
-        )
+        landing = "consumer_search"
+        if session.role == "recovery_executive":
+            # the collections list on top of the search home: escape goes back to the search
+            self.action_collections()
+            landing = "collections"
+        self.record_usage("Viewed_Landing_Page", {"role": session.role, "screen": landing})
 
     def session_ended(self, message: str) -> None:
         """The backend said the session is over: log in again over the current screen.
@@ -364,7 +372,31 @@ class CsoApp(App[None], inherit_bindings=False):
 
         self.push_screen(ProfileScreen(account_no))
 
+    def action_consumers(self) -> None:
+        """The consumer list (from anywhere once logged in); brought forward if open."""
+        from cso_tui.screens.consumer_list import ConsumerListScreen  # deferred: start-up
+
+        self._open_on_home(ConsumerListScreen, "Consumers")
+
+    def action_collections(self) -> None:
+        """The recovery executive's collections list; brought forward if open."""
+        from cso_tui.screens.recovery import RecoveryScreen  # deferred: start-up
+
+        self._open_on_home(RecoveryScreen, "Collections")
+
+    def _open_on_home(self, kind: type[ConsumerListScreen | RecoveryScreen], title: str) -> None:
+        """Show the open ``kind`` screen (closing what is above it), else push a new one."""
+        session = self.session
+        if session is None or any(isinstance(s, ReloginScreen) for s in self.screen_stack):
+            return  # never over (or by closing) the re-login box
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, kind):
+                while self.screen is not screen:
+                    self.pop_screen()  # it resumes with the focus it had
+                return
+        self.push_screen(kind(subtitle=f"{title} · {session.full_name} ({session.role_label})"))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "search":
+        if action in ("search", "consumers", "collections"):
             return self.session is not None
         return True

@@ -515,7 +515,7 @@ def consumer_list(
         _fail(f"bad option: {exc}", 2)
     with _signed_in(database, server, user) as (settings, backend, token):
         kpis = _call(backend.consumer_kpis, token)
-        rows = []
+        rows: list[Any] = []
         cursor = None
         while len(rows) < limit:
             page = _call(backend.list_consumers, token, query, cursor, min(200, limit - len(rows)))

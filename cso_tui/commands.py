@@ -69,6 +69,20 @@ class NavigationProvider(Provider):
             commands.append(
                 ("Consumer search", "Go to the search box (/ or ctrl+f)", app.action_search)
             )
+            commands.append(
+                (
+                    "Consumer list",
+                    "Every consumer with KPIs, filters, sort and bulk actions (ctrl+l)",
+                    app.action_consumers,
+                )
+            )
+            commands.append(
+                (
+                    "Collections (recovery)",
+                    "Accounts past due or in collection, largest balance first (ctrl+g)",
+                    app.action_collections,
+                )
+            )
             commands.append(("Log out", "End this session and return to login", app.action_logout))
         commands.append(("Help: keys", "List the keys of this screen (? or F1)", app.action_help))
         return commands

@@ -292,6 +292,12 @@ class Backend(Protocol):
         risk bucket, payment compliance and health score."""
         ...
 
+    def catalog(self, token: str) -> dict[str, list[str]]:
+        """The lists staff pick from: consumer categories, territories, service order types,
+        complaint categories, request types, document types, message channels (defaults from
+        the seeds; the database setting ``catalog`` may replace any list)."""
+        ...
+
     def get_preference(self, token: str, key: str) -> Any:
         """The caller's stored preference ``key`` (e.g. the consumer list's columns), or None."""
         ...

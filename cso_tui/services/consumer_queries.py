@@ -1421,4 +1421,18 @@ def recovery(conn: Connection, cursor: str | None, limit: int, today: date) -> R
                 last_contact_at=_utc(r.last_contact_at),
             )
         )
-    return RecoveryPage(items=items, next_cursor=next_cursor)
+    totals = {
+        standing: (int(n), int(cents))
+        for standing, n, cents in _rows(
+            conn,
+            "SELECT payment_standing, sum(consumers), sum(balance) FROM consumer_totals "
+            "WHERE payment_standing IN ('past_due', 'collection') GROUP BY payment_standing",
+        )
+    }
+    return RecoveryPage(
+        items=items,
+        next_cursor=next_cursor,
+        past_due=totals.get("past_due", (0, 0))[0],
+        collection=totals.get("collection", (0, 0))[0],
+        balance=from_cents(sum(cents for _, cents in totals.values())),
+    )

@@ -1237,6 +1237,10 @@ class LocalBackend:
         with self._reading(token, "recovery_accounts") as (_actor, conn):
             return cq.recovery(conn, cursor, limit, self._clock().date())
 
+    def catalog(self, token: str) -> dict[str, list[str]]:
+        with self._reading(token, "catalog") as (_actor, conn):
+            return {name: list(values) for name, values in self._catalog(conn).items()}
+
     def get_preference(self, token: str, key: str) -> Any:
         actor = self._authorize(token, "get_preference")
         with self._read() as s:

@@ -449,6 +449,11 @@ class RecoveryRow(Model):
 class RecoveryPage(Model):
     items: list[RecoveryRow]
     next_cursor: str | None = None
+    #: the whole collections list (from the rollup): accounts past due, in collection, and
+    #: the balance they owe
+    past_due: int = 0
+    collection: int = 0
+    balance: Decimal = Decimal("0.00")
 
 
 class ConsumerCreate(Model):

@@ -602,6 +602,7 @@ def test_recovery_lists_past_due_accounts_by_balance(world: World) -> None:
         ("WU-10006", 11, "low"),
     ]
     assert rest.next_cursor is None
+    assert (first.past_due, first.collection, first.balance) == (2, 1, Decimal("500.00"))
     assert all(0 <= r.health <= 100 and r.health_band for r in rows)
     with pytest.raises(PermissionDeniedError):
         b.recovery_accounts(world.token("call_center"))
@@ -638,3 +639,11 @@ def test_filter_counts_follow_changes(world: World) -> None:
     assert {r.account_no for r in page.items} == {"WU-10002", "WU-10003"}
     ranged = ConsumerQuery(vip=True, balance_min=Decimal("1000"))
     assert b.list_consumers(t, ranged).matches == 1
+
+
+def test_catalog_lists_what_staff_pick_from(readonly_world: World) -> None:
+    lists = readonly_world.backend.catalog(readonly_world.token("field_technician"))
+    assert lists["request_types"] == ["Transfer", "Disconnection", "Reconnection"]
+    assert "Maintenance" in lists["service_order_types"]
+    assert "Springfield" in lists["territories"]
+    assert {"Residential", "Commercial", "Industrial", "Government"} <= set(lists["categories"])

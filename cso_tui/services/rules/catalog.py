@@ -54,7 +54,7 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
         "Riverside",
         "Springfield",
     ),
-    "categories": ("Residential", "Commercial", "Industrial", "Institutional"),
+    "categories": ("Residential", "Commercial", "Industrial", "Government", "Institutional"),
     "message_channels": ("email", "sms", "letter"),
 }
 

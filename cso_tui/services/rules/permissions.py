@@ -63,6 +63,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "list_documents": ALL_STAFF,
     "activity": ALL_STAFF,
     "get_preference": ALL_STAFF,
+    "catalog": ALL_STAFF,
     "set_preference": ALL_STAFF,
     "add_notes": ALL_STAFF,
     "export_consumers": COLLECTIONS | {Role.CSO_ADMIN, Role.CSO_MANAGER},

@@ -1,0 +1,513 @@
+"""The recovery executive's collections view (seed 004 "For Recovery Executive"): accounts past
+due or in collection, largest balance first, with days past due, a risk bucket, payment
+compliance and the relationship health score. Enter opens the profile; n adds a note (the
+seed's "document collection attempts in consumer notes").
+
+Pages come from the backend (keyset cursors) as the cursor reaches the end; every call runs
+in a thread worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+
+from cso_tui.formatting import format_money
+from cso_tui.screens.base import (
+    ConnectionRestored,
+    SessionResumed,
+    cso_app,
+    describe_error,
+    escape_markup,
+)
+from cso_tui.screens.consumer_list import STATUS_COLOUR, NoteScreen, coloured, palette
+from cso_tui.services.errors import PermissionDeniedError, SessionExpiredError
+from cso_tui.widgets.badges import (
+    CONSUMER_STATUS,
+    PAYMENT_STANDING,
+    Badge,
+    Tone,
+    badge_for,
+    tone_styles,
+)
+from cso_tui.widgets.kpi import KpiCard
+
+if TYPE_CHECKING:
+    from cso_tui.config import DisplaySettings
+    from cso_tui.services.schemas import (
+        BulkResult,
+        ConsumerKpis,
+        RecoveryPage,
+        RecoveryRow,
+    )
+
+#: Seconds between refreshes of the cards.
+KPI_REFRESH_SECONDS = 60.0
+
+#: Risk buckets (aging: 30 days or fewer low, 31-60 medium, 61-90 high, over 90 critical).
+#: The bar grows with the risk, so the label reads without colour too.
+RISK: dict[str, Badge] = {
+    "none": Badge(" ", "—", "—", "muted"),
+    "low": Badge("▂", "Low", "Low", "success"),
+    "medium": Badge("▄", "Medium", "Medium", "warning"),
+    "high": Badge("▆", "High", "High", "error"),
+    "critical": Badge("█", "Critical", "Critical", "error"),
+}
+RISK_COLOUR = {"low": "green", "medium": "yellow", "high": "orange", "critical": "red"}
+#: Health bands (90+ Excellent, 80-89 Good, 70-79 Average, 60-69 Poor, < 60 At Risk).
+BAND_COLOUR = {
+    "Excellent": "green",
+    "Good": "green",
+    "Average": "yellow",
+    "Poor": "orange",
+    "At Risk": "red",
+}
+CELL_PADDING = 1
+SCROLLBAR = 2
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    flex: int = 0
+    right: bool = False
+
+
+ACCOUNT = Column("account", "Account", 8)
+NAME = Column("name", "Name", 12, flex=1)
+BALANCE = Column("balance", "Balance", 11, right=True)
+DAYS = Column("days", "Days", 4, right=True)
+RISK_COL = Column("risk", "Risk", 10)
+COMPLIANCE = Column("compliance", "Compl.", 6, right=True)
+HEALTH = Column("health", "Health", 13)
+STATUS = Column("status", "Status", 14)
+PAYMENT = Column("payment", "Payment", 12)
+ALL_COLUMNS = (ACCOUNT, NAME, BALANCE, DAYS, RISK_COL, COMPLIANCE, HEALTH, STATUS, PAYMENT)
+#: Dropped first when the terminal is narrow (the risk figures stay).
+DROP_ORDER = (PAYMENT, STATUS, HEALTH)
+
+
+def plan_columns(width: int, account_width: int) -> list[tuple[Column, int]]:
+    account = Column(ACCOUNT.key, ACCOUNT.label, max(ACCOUNT.width, account_width))
+    chosen = [account if c is ACCOUNT else c for c in ALL_COLUMNS]
+
+    def need(cols: Sequence[Column]) -> int:
+        return sum(c.width + 2 * CELL_PADDING for c in cols)
+
+    for column in DROP_ORDER:
+        if need(chosen) <= width:
+            break
+        chosen.remove(column)
+    spare = max(width - need(chosen), 0)
+    weights = sum(c.flex for c in chosen) or 1
+    return [(c, c.width + spare * c.flex // weights) for c in chosen]
+
+
+class RecoveryTable(DataTable[Text]):
+    """Collection accounts, one row per account (row key = account no)."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Profile", id="collections.open"),
+    ]
+
+    def __init__(self, display: DisplaySettings, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=CELL_PADDING)
+        self.display_settings = display
+        self.rows_shown: list[RecoveryRow] = []
+        self._plan: list[tuple[Column, int]] = []
+        self._tones: dict[Tone, Style] = {}
+        self._colours: dict[str, Style] = {}
+
+    def on_mount(self) -> None:
+        self._styles()
+        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        self._relayout(force=True)
+
+    def _styles(self) -> None:
+        self._tones = tone_styles(self.app)
+        self._colours = palette(self.app)
+
+    def _on_theme_changed(self, _theme: object) -> None:
+        self._styles()
+        self._rebuild()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._relayout()
+
+    @property
+    def highlighted(self) -> RecoveryRow | None:
+        if not self.rows_shown or not 0 <= self.cursor_row < len(self.rows_shown):
+            return None
+        return self.rows_shown[self.cursor_row]
+
+    def row_of(self, account_no: str) -> RecoveryRow | None:
+        return next((r for r in self.rows_shown if r.account_no == account_no), None)
+
+    def show_rows(self, rows: Sequence[RecoveryRow]) -> None:
+        self.rows_shown = list(rows)
+        self._relayout(force=True)
+
+    def append_rows(self, rows: Iterable[RecoveryRow]) -> int:
+        seen = {r.account_no for r in self.rows_shown}
+        new = [r for r in rows if r.account_no not in seen]
+        self.rows_shown.extend(new)
+        if self._account_width() != next(
+            (w for c, w in self._plan if c.key == ACCOUNT.key), ACCOUNT.width
+        ):
+            self._relayout(force=True)
+            return len(new)
+        for row in new:
+            self.add_row(*self._cells(row), key=row.account_no)
+        return len(new)
+
+    def _account_width(self) -> int:
+        longest = max((len(r.account_no) for r in self.rows_shown), default=0)
+        return min(max(ACCOUNT.width, longest), 24)
+
+    def _relayout(self, force: bool = False) -> None:
+        width = self.size.width - SCROLLBAR
+        if width <= 0:
+            width = 78
+        plan = plan_columns(width, self._account_width())
+        if force or [(c.key, w) for c, w in plan] != [(c.key, w) for c, w in self._plan]:
+            self._plan = plan
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        row = self.cursor_row
+        self.clear(columns=True)
+        for column, width in self._plan:
+            label = Text(column.label, justify="right" if column.right else "left")
+            if column.key == BALANCE.key:
+                label = Text(f"{column.label} ↓", justify="right")
+            self.add_column(label, width=width, key=column.key)
+        for recovery in self.rows_shown:
+            self.add_row(*self._cells(recovery), key=recovery.account_no)
+        if self.rows_shown:
+            self.move_cursor(row=min(max(row, 0), len(self.rows_shown) - 1), animate=False)
+
+    def _cells(self, row: RecoveryRow) -> list[Text]:
+        return [self._cell(column.key, row) for column, _width in self._plan]
+
+    def _cell(self, key: str, row: RecoveryRow) -> Text:
+        def plain(value: str, right: bool = False) -> Text:
+            return Text(
+                value,
+                justify="right" if right else "left",
+                no_wrap=True,
+                overflow="ellipsis",
+                end="",
+            )
+
+        if key == "account":
+            return plain(row.account_no)
+        if key == "name":
+            return plain(row.name)
+        if key == "balance":
+            return plain(format_money(row.balance, self.display_settings.currency_symbol), True)
+        if key == "days":
+            return plain(f"{row.days_past_due:,}", True)
+        if key == "risk":
+            badge = badge_for(row.risk, RISK)
+            return coloured(badge.text(), RISK_COLOUR.get(row.risk), self._colours)
+        if key == "compliance":
+            if row.compliance is None:
+                return Text("—", style="dim", justify="right", end="")
+            return plain(f"{row.compliance}%", True)
+        if key == "health":
+            text = f"{row.health} {row.health_band}"
+            return coloured(text, BAND_COLOUR.get(row.health_band), self._colours)
+        if key == "status":
+            badge = badge_for(row.status, CONSUMER_STATUS)
+            return coloured(badge.text(short=True), STATUS_COLOUR.get(row.status), self._colours)
+        if key == "payment":
+            badge = badge_for(row.payment_standing, PAYMENT_STANDING)
+            return Text(badge.text(short=True), style=self._tones.get(badge.tone) or "", end="")
+        raise KeyError(key)
+
+
+class RecoveryScreen(Screen[None]):
+    HELP_TITLE = "Collections (recovery)"
+    CSS_PATH = "recovery.tcss"
+    AUTO_FOCUS = "#recovery"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    BINDINGS = [
+        Binding("n", "note", "Note", id="collections.note"),
+        Binding("r", "refresh", "Refresh", id="collections.refresh"),
+        Binding("ctrl+n", "more", "More rows", show=False, id="collections.more"),
+        Binding("escape", "back", "Back", show=False, id="collections.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, seq: int, page: RecoveryPage, append: bool) -> None:
+            super().__init__()
+            self.seq = seq
+            self.page = page
+            self.append = append
+
+    class LoadFailed(Message):
+        def __init__(self, seq: int, error: BaseException, cursor: str | None) -> None:
+            super().__init__()
+            self.seq = seq
+            self.error = error
+            self.cursor = cursor
+
+    class CardsLoaded(Message):
+        def __init__(
+            self,
+            kpis: ConsumerKpis | None,
+            past_due: int | None,
+            collection: int | None,
+            error: BaseException | None,
+        ) -> None:
+            super().__init__()
+            self.kpis = kpis
+            self.past_due = past_due
+            self.collection = collection
+            self.balance = Decimal("0.00")
+            self.error = error
+
+    def __init__(self, subtitle: str = "") -> None:
+        super().__init__()
+        self.sub_title = subtitle or "Collections"
+        self.seq = 0
+        self.next_cursor: str | None = None
+        self.fetching = True
+        self.paging = False
+        self.failed: tuple[int, str | None] | None = None
+        self.cards_loaded = False
+
+    def compose(self) -> ComposeResult:
+        app = cso_app(self)
+        yield Header(show_clock=False, icon="≡")
+        with Horizontal(id="recovery-kpis"):
+            yield KpiCard("Past due", id="kpi-past-due")
+            yield KpiCard("In collection", "Collection", id="kpi-collection")
+            yield KpiCard("Balance owed", "Owed", short_sub=False, id="kpi-balance")
+        yield Label("Loading collection accounts…", id="recovery-status")
+        yield RecoveryTable(app.settings.display, id="recovery")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._compact_cards()
+        self.load(self.seq)
+        self.load_cards()
+        self.set_interval(KPI_REFRESH_SECONDS, self.load_cards)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._compact_cards()
+
+    def _compact_cards(self) -> None:
+        compact = self.size.height < 32
+        for card in self.query(KpiCard):
+            card.compact = compact
+
+    @property
+    def table(self) -> RecoveryTable:
+        return self.query_one("#recovery", RecoveryTable)
+
+    # ------------------------------------------------------------ rows
+
+    def reload(self) -> None:
+        self.seq += 1
+        self.fetching = True
+        self.paging = False
+        self._status("Loading collection accounts…")
+        self.load(self.seq)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="recovery-list")
+    def load(self, seq: int, cursor: str | None = None) -> None:
+        app = cso_app(self)
+        backend, session = app.backend, app.session
+        if backend is None or session is None:
+            return
+        try:
+            page = backend.recovery_accounts(session.token, cursor, app.settings.search_page_size)
+        except Exception as exc:
+            self.post_message(self.LoadFailed(seq, exc, cursor))
+            return
+        self.post_message(self.Loaded(seq, page, append=cursor is not None))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.seq != self.seq:
+            return
+        self.failed = None
+        self.fetching = False
+        self.paging = False
+        self.next_cursor = message.page.next_cursor
+        if message.append:
+            self.table.append_rows(message.page.items)
+        else:
+            self.table.show_rows(message.page.items)
+        self._status_for_rows()
+        self.refresh_bindings()
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        if message.seq != self.seq:
+            return
+        self.fetching = False
+        self.paging = False
+        self.failed = (message.seq, message.cursor)
+        error = message.error
+        cso_app(self).backend_trouble(error)
+        if isinstance(error, SessionExpiredError):
+            self._status("Your session ended: log in again.", tone="error")
+        elif isinstance(error, PermissionDeniedError):
+            self._status(
+                f"{escape_markup(error.message)} (the collections list is for recovery "
+                "executives, billing, managers and admins)",
+                tone="error",
+            )
+        else:
+            self._status(
+                f"Cannot load the collection accounts: {escape_markup(describe_error(error))} "
+                "(r tries again)",
+                tone="error",
+            )
+
+    def _status_for_rows(self) -> None:
+        count = len(self.table.rows_shown)
+        if count == 0:
+            self._status("No account is past due or in collection.")
+            return
+        more = ", more below" if self.next_cursor else ""
+        self._status(
+            f"{count:,} account{'s' if count != 1 else ''} shown{more} · largest balance first"
+            " · enter opens the profile"
+        )
+
+    def _status(self, text: str, tone: str = "") -> None:
+        status = self.query_one("#recovery-status", Label)
+        status.update(text)
+        status.set_class(tone == "error", "-error")
+
+    @on(DataTable.RowHighlighted, "#recovery")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - 1:
+            self.action_more()
+
+    def action_more(self) -> None:
+        if self.next_cursor is None or self.paging or self.fetching:
+            return
+        self.paging = True
+        self._status("Loading more…")
+        self.load(self.seq, self.next_cursor)
+
+    # ------------------------------------------------------------ cards
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="recovery-cards")
+    def load_cards(self) -> None:
+        app = cso_app(self)
+        backend, session = app.backend, app.session
+        if backend is None or session is None:
+            return
+        try:
+            kpis = backend.consumer_kpis(session.token)
+            summary = backend.recovery_accounts(session.token, None, 1)
+        except Exception as exc:
+            self.post_message(self.CardsLoaded(None, None, None, exc))
+            return
+        message = self.CardsLoaded(kpis, summary.past_due, summary.collection, None)
+        message.balance = summary.balance
+        self.post_message(message)
+
+    @on(CardsLoaded)
+    def _cards_loaded(self, message: CardsLoaded) -> None:
+        kpis = message.kpis
+        if kpis is None or message.past_due is None or message.collection is None:
+            assert message.error is not None
+            cso_app(self).backend_trouble(message.error)
+            return
+        self.cards_loaded = True
+        symbol = cso_app(self).settings.display.currency_symbol
+        self.query_one("#kpi-past-due", KpiCard).show(
+            f"{message.past_due:,}", f"{kpis.percent(message.past_due)}% of accounts"
+        )
+        self.query_one("#kpi-collection", KpiCard).show(
+            f"{message.collection:,}", f"{kpis.percent(message.collection)}% of accounts"
+        )
+        self.query_one("#kpi-balance", KpiCard).show(
+            format_money(message.balance, symbol), "owed by these accounts"
+        )
+
+    # ------------------------------------------------------------ actions
+
+    @on(DataTable.RowSelected, "#recovery")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        account_no = event.row_key.value
+        if account_no is None:
+            return
+        app = cso_app(self)
+        row = self.table.row_of(account_no)
+        if row is not None:
+            app.record_usage(
+                "Collection_Account_Review",
+                {
+                    "consumer_id": row.account_no,
+                    "balance_amount": str(row.balance),
+                    "compliance_score": row.compliance,
+                    "days_past_due": row.days_past_due,
+                    "risk": row.risk,
+                },
+            )
+        app.open_profile(account_no)
+
+    def action_note(self) -> None:
+        row = self.table.highlighted
+        if row is None:
+            return
+        self.app.push_screen(NoteScreen([row]), self._noted)
+
+    def _noted(self, result: BulkResult | None) -> None:
+        if result is not None:
+            self.load_cards()
+
+    def action_refresh(self) -> None:
+        self.reload()
+        self.load_cards()
+
+    def action_back(self) -> None:
+        if self.app.screen is self and len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "note":
+            return self.table.highlighted is not None
+        if action == "more":
+            return self.next_cursor is not None
+        return True
+
+    # ------------------------------------------------------------ after a pause
+
+    def on_session_resumed(self, _message: SessionResumed) -> None:
+        self._retry()
+
+    def on_connection_restored(self, _message: ConnectionRestored) -> None:
+        self._retry()
+
+    def _retry(self) -> None:
+        failed, self.failed = self.failed, None
+        if failed is not None and failed[0] == self.seq:
+            if failed[1] is None:
+                self.reload()
+            else:
+                self.paging = True
+                self.load(self.seq, failed[1])
+        self.load_cards()
