@@ -67,6 +67,7 @@ class SearchScreen(Screen[None]):
         Binding("escape", "back", "Back", id="search.back"),
         Binding("ctrl+n", "more", "More", id="search.more"),
         Binding("e", "edit", "Edit", id="search.edit"),
+        Binding("p", "profile", "Profile", id="search.profile"),
         # priority, so keys typed ahead after it already go to the results
         Binding("down", "box_down", "To results", show=False, priority=True, id="search.down"),
     ]
@@ -410,6 +411,23 @@ class SearchScreen(Screen[None]):
             self.details.show_summary(summary)
             self.results.update_hit(summary)
 
+    # ------------------------------------------------------------ profile
+
+    def profile_account(self) -> str | None:
+        """The consumer ``p`` opens: the panel's when it has the focus, else the highlighted
+        result's (never while typing in the search box)."""
+        focused = self.focused
+        if self.details_open and focused is self.details:
+            return self.details_account
+        if focused is self.results:
+            return self.results.highlighted_account
+        return None
+
+    def action_profile(self) -> None:
+        account_no = self.profile_account()
+        if account_no is not None:
+            cso_app(self).open_profile(account_no)
+
     # ------------------------------------------------------------ keys
 
     def action_back(self) -> None:
@@ -437,6 +455,8 @@ class SearchScreen(Screen[None]):
             return self.details_open or not isinstance(self.focused, Input)
         if action == "edit":
             return self.details_open and self.details.summary is not None
+        if action == "profile":
+            return self.profile_account() is not None
         return True
 
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
