@@ -175,7 +175,8 @@ class Backend(Protocol):
     def get_profile(self, token: str, account_no: str) -> ConsumerProfile:
         """The 360 profile: header, alerts, contact, account, payment details, health score
         with its parts, connections with meters, and a count per tab. Raises NotFoundError.
-        Writes a Consumer_Profile_View usage event."""
+        (The screen records Consumer_Profile_View when the profile is left: it alone knows
+        how long it was open and which tabs were read.)"""
         ...
 
     def list_payments(self, token: str, account_no: str, limit: int = 50) -> list[PaymentOut]:

@@ -798,7 +798,9 @@ def _usage_figures(
     months against the same three a year before (whole percent)."""
     if utility is None:
         return None, None
-    monthly = _monthly_usage(conn, cid, utility)
+    # billed usage reaches back further than the readings kept on the meter tab; a bill
+    # shared by two utilities carries no usage, and then the readings count
+    monthly = _billed_usage(conn, cid) or _monthly_usage(conn, cid, utility)
     if not monthly:
         return None, None
     latest = max(monthly)
@@ -814,6 +816,21 @@ def _usage_figures(
         if before:
             variance = whole((after - before) * 100 / before)
     return average, variance
+
+
+def _billed_usage(conn: Connection, cid: int) -> dict[date, Decimal]:
+    """Usage per month of issue, from the consumer's regular bills that carry it."""
+    monthly: dict[date, Decimal] = defaultdict(Decimal)
+    for day, usage in _rows(
+        conn,
+        "SELECT issue_date, usage FROM bill WHERE consumer_id = :c AND kind = 'regular' "
+        "AND usage IS NOT NULL",
+        {"c": cid},
+    ):
+        d = _day(day)
+        assert d is not None
+        monthly[_month(d)] += Decimal(str(usage))
+    return dict(monthly)
 
 
 def _monthly_usage(conn: Connection, cid: int, utility: str) -> dict[date, Decimal]:
