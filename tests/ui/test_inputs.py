@@ -44,3 +44,30 @@ async def test_editing_keys_and_typing_keep_their_order(
         await pilot.pause()
         await pilot.pause()
         assert field.value == expected
+
+
+class TwoFields(App[None]):
+    def compose(self) -> ComposeResult:
+        yield OrderedInput(id="user")
+        yield OrderedInput(id="password")
+
+
+async def test_keys_typed_after_tab_land_in_the_next_field() -> None:
+    """A user name, tab and the password in one burst (tmux send-keys, a fast typist)."""
+    app = TwoFields()
+    async with app.run_test() as pilot:
+        user = app.query_one("#user", OrderedInput)
+        password = app.query_one("#password", OrderedInput)
+        user.focus()
+        await pilot.pause()
+        burst(app, "j", "o", "tab", "d", "e", "m", "o")
+        for _ in range(4):
+            await pilot.pause()
+        assert (user.value, password.value) == ("jo", "demo")
+        assert app.focused is password
+        # back with shift+tab (the field's text is selected on focus: end keeps it)
+        burst(app, "shift+tab", "end", "e")
+        for _ in range(4):
+            await pilot.pause()
+        assert (user.value, password.value) == ("joe", "demo")
+        assert app.focused is user
