@@ -107,3 +107,16 @@ def freeze_cursors(app: CsoApp) -> None:
     """Stop input cursors blinking so screenshots do not depend on timing."""
     for box in app.screen.query(Input):
         box.cursor_blink = False
+
+
+async def wait_for_relogin(pilot: Pilot[None]) -> None:
+    """Until the "Session expired" box is up and composed (pushed is not yet composed: a busy
+    machine can run the test between the two)."""
+    from cso_tui.screens.relogin import ReloginScreen
+
+    app = pilot.app
+    await wait_until(
+        pilot,
+        lambda: isinstance(app.screen, ReloginScreen) and bool(app.screen.query("#relogin-reason")),
+        "the re-login box",
+    )

@@ -10,12 +10,11 @@ from textual.widgets import Input, Label, Static
 
 from cso_tui.app import CsoApp
 from cso_tui.screens.edit_consumer import EditConsumerScreen
-from cso_tui.screens.relogin import ReloginScreen
 from cso_tui.screens.search import SearchScreen
 from cso_tui.services.local import LocalBackend
 from cso_tui.services.schemas import ConsumerUpdate
 
-from .helpers import keys, login, make_app, search, wait_until
+from .helpers import keys, login, make_app, search, wait_for_relogin, wait_until
 from .test_search import details_text, open_details, row_texts
 
 
@@ -173,7 +172,7 @@ async def test_an_expired_session_on_save_keeps_the_form(demo_url: str) -> None:
         assert app.backend is not None and app.session is not None
         app.backend.logout(app.session.token)
         await pilot.press("down", "ctrl+u", *keys("555 333 4444"), "ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReloginScreen), "the re-login")
+        await wait_for_relogin(pilot)
         await pilot.press(*keys("demo"), "enter")
         await wait_until(pilot, lambda: app.screen is form, "the form again")
         assert field(form, "phone").value == "555 333 4444"

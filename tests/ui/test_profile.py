@@ -27,7 +27,7 @@ from cso_tui.widgets.charts import ColumnChart
 from cso_tui.widgets.field_grid import FieldGrid
 from cso_tui.widgets.fit_table import FitTable
 
-from .helpers import PAGE_SIZE, keys, login, make_app, search, wait_until
+from .helpers import PAGE_SIZE, keys, login, make_app, search, wait_for_relogin, wait_until
 from .profile_helpers import (
     SEED_NOW,
     Recorder,
@@ -655,7 +655,6 @@ async def test_leaving_records_what_was_viewed(demo_url: str, seed_clock: Clock)
 async def test_a_pane_that_fails_loads_again_after_the_relogin(
     demo_url: str, seed_clock: Clock
 ) -> None:
-    from cso_tui.screens.relogin import ReloginScreen
 
     app = profile_app(demo_url, seed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -663,7 +662,7 @@ async def test_a_pane_that_fails_loads_again_after_the_relogin(
         assert app.backend is not None and app.session is not None
         app.backend.logout(app.session.token)
         await pilot.press("4")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReloginScreen), "the re-login")
+        await wait_for_relogin(pilot)
         assert screen.pane("service").state == "failed"
         await pilot.press(*keys("demo"), "enter")
         await wait_until(pilot, lambda: app.screen is screen, "back on the profile")

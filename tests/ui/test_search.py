@@ -16,7 +16,17 @@ from cso_tui.services.schemas import SearchPage
 from cso_tui.widgets.details import ConsumerDetails
 from cso_tui.widgets.results import ResultsTable
 
-from .helpers import PAGE_SIZE, connected, keys, local_factory, login, make_app, search, wait_until
+from .helpers import (
+    PAGE_SIZE,
+    connected,
+    keys,
+    local_factory,
+    login,
+    make_app,
+    search,
+    wait_for_relogin,
+    wait_until,
+)
 
 
 def row_texts(table: ResultsTable) -> list[list[str]]:
@@ -238,7 +248,7 @@ async def test_an_ended_session_logs_in_again_over_the_screen_keeping_the_term(
         assert backend is not None and session is not None
         backend.logout(session.token)  # as if an administrator ended it
         home.query_one("#search", Input).value = "M-5678"
-        await wait_until(pilot, lambda: isinstance(app.screen, ReloginScreen), "the re-login")
+        await wait_for_relogin(pilot)
         relogin = app.screen
         assert isinstance(relogin, ReloginScreen)
         assert "Your session has ended: log in again" in str(
@@ -269,7 +279,7 @@ async def test_someone_else_logging_in_drops_the_unsaved_input(demo_url: str) ->
         assert app.backend is not None and app.session is not None
         app.backend.logout(app.session.token)
         home.query_one("#search", Input).value = "Doe"
-        await wait_until(pilot, lambda: isinstance(app.screen, ReloginScreen), "the re-login")
+        await wait_for_relogin(pilot)
         await pilot.press("ctrl+o")
         login_screen = await connected(pilot)
         assert login_screen.query_one("#username", Input).value == ""

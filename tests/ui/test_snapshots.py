@@ -9,11 +9,19 @@ import pytest
 from textual.pilot import Pilot
 
 from cso_tui.app import CsoApp
-from cso_tui.screens.relogin import ReloginScreen
 from cso_tui.screens.search import SearchScreen
 from cso_tui.services.schemas import ConsumerUpdate
 
-from .helpers import connected, freeze_cursors, keys, login, make_app, search, wait_until
+from .helpers import (
+    connected,
+    freeze_cursors,
+    keys,
+    login,
+    make_app,
+    search,
+    wait_for_relogin,
+    wait_until,
+)
 from .test_edit import open_editor, someone_else_saves
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -83,7 +91,7 @@ def test_relogin_over_the_search(snap_compare: SnapCompare, demo_url: str) -> No
         assert app.backend is not None and app.session is not None
         app.backend.logout(app.session.token)
         await pilot.press(*keys("Doe"))
-        await wait_until(pilot, lambda: isinstance(app.screen, ReloginScreen), "the re-login")
+        await wait_for_relogin(pilot)
         await pilot.press(*keys("demo"))
         await pilot.pause()
         app.clear_notifications()
