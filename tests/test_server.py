@@ -106,14 +106,20 @@ def test_a_body_the_server_cannot_parse_is_a_validation_error_naming_the_field(
     served: ServeProcess,
 ) -> None:
     with httpx.Client(base_url=served.url) as client:
+        login = client.post("/api/login", json={"username": "admin", "password": PASSWORD})
+        token = login.json()["token"]
+        bad = {"term": "john", "limit": "many"}
         response = client.post(
-            "/api/search_consumers",
-            json={"term": "john", "limit": "many"},
-            headers={"Authorization": "Bearer x"},
+            "/api/search_consumers", json=bad, headers={"Authorization": f"Bearer {token}"}
         )
-    assert response.status_code == 422
-    body = response.json()
-    assert (body["code"], body["field"]) == ("validation", "limit")
+        assert response.status_code == 422
+        body = response.json()
+        assert (body["code"], body["field"]) == ("validation", "limit")
+        # no live session: nothing about the body, the same 401 as for a well-formed one
+        forged = client.post(
+            "/api/search_consumers", json=bad, headers={"Authorization": "Bearer forged"}
+        )
+        assert (forged.status_code, forged.json()["code"]) == (401, "session_expired")
 
 
 def test_cli_twins_take_server(served: ServeProcess) -> None:

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -161,7 +162,16 @@ def create_app(backend: LocalBackend) -> FastAPI:
         return _error_response(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI parses the body before the token dependency runs: a caller with no live
+        # session learns nothing about the body (401, as with a well-formed one)
+        credentials = await _bearer(request)
+        path = request.scope["path"].removeprefix(request.scope.get("root_path", ""))
+        if credentials is not None and path in token_paths:
+            try:
+                await run_in_threadpool(backend.check_session, credentials.credentials)
+            except ServiceError as error:
+                return _error_response(error)
         errors = exc.errors()
         first = errors[0] if errors else {}
         loc = [str(part) for part in first.get("loc", ()) if part != "body"]
