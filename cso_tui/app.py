@@ -107,6 +107,18 @@ class CsoApp(App[None], inherit_bindings=False):
         Binding("ctrl+l", "consumers", "Consumer list", show=False, id="app.consumers"),
         Binding("ctrl+g", "collections", "Collections", show=False, id="app.collections"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
+        # priority, like the forms' enter / down "next field": the focus moves as the key
+        # arrives, so keys typed after it in one burst (a fast typist, SSH) go to the next
+        # field while those typed before it, still queued in the field, stay there
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="app.previous",
+        ),
     ]
 
     def __init__(
