@@ -14,6 +14,7 @@ from cso_tui.screens.base import cso_app
 from cso_tui.widgets.badges import CONSUMER_STATUS, VIP_MARK, badge_for
 
 if TYPE_CHECKING:
+    from cso_tui.app import CsoApp
     from cso_tui.services.schemas import ConsumerHit
 
 MIN_QUERY = 2
@@ -59,6 +60,17 @@ class ConsumerProvider(Provider):
             )
 
 
+def new_consumer(app: CsoApp) -> None:
+    """The consumer list (brought forward, or opened), with the new consumer form over it:
+    once the form creates one, the list refreshes under the new profile."""
+    from cso_tui.screens.consumer_list import ConsumerListScreen  # deferred: start-up
+
+    app.action_consumers()
+    screen = app.screen
+    if isinstance(screen, ConsumerListScreen):  # not when the list could not come forward
+        screen.action_new()
+
+
 class NavigationProvider(Provider):
     """Screens and app actions."""
 
@@ -74,6 +86,13 @@ class NavigationProvider(Provider):
                     "Consumer list",
                     "Every consumer with KPIs, filters, sort and bulk actions (ctrl+l)",
                     app.action_consumers,
+                )
+            )
+            commands.append(
+                (
+                    "New consumer",
+                    "Create a consumer account, from the consumer list (n there)",
+                    partial(new_consumer, app),
                 )
             )
             commands.append(

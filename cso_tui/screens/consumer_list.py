@@ -71,7 +71,13 @@ from cso_tui.widgets.kpi import KpiCard
 
 if TYPE_CHECKING:
     from cso_tui.config import DisplaySettings
-    from cso_tui.services.schemas import BulkResult, ConsumerKpis, ConsumerListPage, ConsumerRow
+    from cso_tui.services.schemas import (
+        BulkResult,
+        ConsumerKpis,
+        ConsumerListPage,
+        ConsumerRow,
+        ConsumerSummary,
+    )
 
 #: The preference that remembers a user's chosen columns.
 COLUMNS_PREFERENCE = "consumer_list.columns"
@@ -448,6 +454,7 @@ class ConsumerListScreen(Screen[None]):
         Binding("f", "filters", "Filters", id="consumers.filters"),
         Binding("o", "sort", "Sort", id="consumers.sort"),
         Binding("b", "bulk", "Bulk", id="consumers.bulk"),
+        Binding("n", "new", "New consumer", show=False, id="consumers.new"),
         Binding("O", "reverse", "Reverse sort", show=False, id="consumers.reverse"),
         Binding("c", "columns", "Columns", show=False, id="consumers.columns"),
         Binding("ctrl+a", "select_all", "Select all / none", show=False, id="consumers.all"),
@@ -657,7 +664,7 @@ class ConsumerListScreen(Screen[None]):
         if summary:
             label.update(f"Filters: {escape_markup(summary)}")
         else:
-            label.update("Filters: none · f filters · o sort · c columns · ⏎ profile")
+            label.update("Filters: none · f filters · o sort · c columns · n new · ⏎ profile")
 
     # ------------------------------------------------------------ search box
 
@@ -891,6 +898,21 @@ class ConsumerListScreen(Screen[None]):
         if result is not None:
             self.load_kpis()
 
+    # ------------------------------------------------------------ new consumer
+
+    def action_new(self) -> None:
+        """The new consumer form; once it has created one, the cards and rows refresh (the
+        form itself opens the new profile)."""
+        # deferred: new_consumer imports this module
+        from cso_tui.screens.new_consumer import NewConsumerScreen
+
+        self.app.push_screen(NewConsumerScreen(), self._created)
+
+    def _created(self, summary: ConsumerSummary | None) -> None:
+        if summary is not None:
+            self.load_kpis()
+            self.reload()
+
     def export_directory(self) -> Path:
         if self.export_dir is not None:
             return self.export_dir
@@ -983,7 +1005,7 @@ class ConsumerListScreen(Screen[None]):
         typing = isinstance(self.focused, Input)
         if action in ("tick", "select_all"):
             return None if typing else True
-        if action in ("filters", "sort", "reverse", "columns", "focus_search", "refresh"):
+        if action in ("filters", "sort", "reverse", "columns", "focus_search", "refresh", "new"):
             return None if typing else True
         if action == "bulk":
             return None if typing or not self.table.rows_shown else True

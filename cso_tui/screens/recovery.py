@@ -1,7 +1,9 @@
 """The recovery executive's collections view (seed 004 "For Recovery Executive"): accounts past
 due or in collection, largest balance first, with days past due, a risk bucket, payment
-compliance and the relationship health score. Enter opens the profile; n adds a note (the
-seed's "document collection attempts in consumer notes").
+compliance and the relationship health score. Enter opens the profile; n logs a collection
+activity (seed 004 s.12 Collection_Activity_Log): what was done, what came of it and when to
+follow up, kept as a consumer note (the seed's "document collection attempts in consumer
+notes") that starts with a bracketed summary, so the profile's Notes and Activity tabs read it.
 
 Pages come from the backend (keyset cursors) as the cursor reaches the end; every call runs
 in a thread worker.
@@ -11,20 +13,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Footer, Header, Input, Label, RadioSet, Static, TextArea
 
-from cso_tui.formatting import format_money
+from cso_tui.formatting import format_date, format_money
 from cso_tui.screens.base import (
     ConnectionRestored,
     SessionResumed,
@@ -32,8 +37,9 @@ from cso_tui.screens.base import (
     describe_error,
     escape_markup,
 )
-from cso_tui.screens.consumer_list import STATUS_COLOUR, NoteScreen, coloured, palette
-from cso_tui.services.errors import PermissionDeniedError, SessionExpiredError
+from cso_tui.screens.consumer_list import STATUS_COLOUR, NoteScreen, TickRadio, coloured, palette
+from cso_tui.screens.profile_actions import STRPTIME, parse_date
+from cso_tui.services.errors import PermissionDeniedError, SessionExpiredError, ValidationError
 from cso_tui.widgets.badges import (
     CONSUMER_STATUS,
     PAYMENT_STANDING,
@@ -42,6 +48,7 @@ from cso_tui.widgets.badges import (
     badge_for,
     tone_styles,
 )
+from cso_tui.widgets.inputs import OrderedInput
 from cso_tui.widgets.kpi import KpiCard
 
 if TYPE_CHECKING:
@@ -247,7 +254,7 @@ class RecoveryScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
-        Binding("n", "note", "Note", id="collections.note"),
+        Binding("n", "note", "Log activity", id="collections.note"),
         Binding("r", "refresh", "Refresh", id="collections.refresh"),
         Binding("ctrl+n", "more", "More rows", show=False, id="collections.more"),
         Binding("escape", "back", "Back", show=False, id="collections.back"),
@@ -473,11 +480,24 @@ class RecoveryScreen(Screen[None]):
         row = self.table.highlighted
         if row is None:
             return
-        self.app.push_screen(NoteScreen([row]), self._noted)
+        form = CollectionActivityScreen(row)
+        self.app.push_screen(form, partial(self._logged, form))
 
-    def _noted(self, result: BulkResult | None) -> None:
-        if result is not None:
-            self.load_cards()
+    def _logged(self, form: CollectionActivityScreen, result: BulkResult | None) -> None:
+        activity = form.logged
+        if result is None or activity is None:
+            return
+        cso_app(self).record_usage(
+            "Collection_Activity_Log",
+            {
+                "consumer_id": activity.account_no,
+                "activity_type": activity.activity_type,
+                "outcome": activity.outcome,
+                "follow_up_scheduled": activity.follow_up is not None,
+                "follow_up_date": activity.follow_up.isoformat() if activity.follow_up else None,
+            },
+        )
+        self.load_cards()
 
     def action_refresh(self) -> None:
         self.reload()
@@ -511,3 +531,171 @@ class RecoveryScreen(Screen[None]):
                 self.paging = True
                 self.load(self.seq, failed[1])
         self.load_cards()
+
+
+# ---------------------------------------------------------------- collection activity log
+
+ACTIVITY_TYPES: tuple[tuple[str, str], ...] = (
+    ("call", "Call"),
+    ("visit", "Visit"),
+    ("letter", "Letter"),
+    ("email", "Email"),
+    ("sms", "SMS"),
+)
+OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("promise_to_pay", "Promise to pay"),
+    ("paid", "Paid"),
+    ("no_answer", "No answer"),
+    ("disputed", "Disputed"),
+    ("refused", "Refused"),
+    ("other", "Other"),
+)
+
+
+@dataclass(frozen=True)
+class CollectionActivity:
+    """One logged attempt; ``note`` is the consumer note that keeps it."""
+
+    account_no: str
+    activity_type: str  # a code of ACTIVITY_TYPES
+    outcome: str  # a code of OUTCOMES
+    follow_up: date | None
+    note: str
+
+
+def activity_note(activity: str, outcome: str, follow_up: str, text: str) -> str:
+    """ "[Call · Promise to pay · follow up 12/01/2026] text" (labels and a shown date)."""
+    parts = [activity, outcome] + ([f"follow up {follow_up}"] if follow_up else [])
+    return f"[{' · '.join(parts)}] {text.strip()}".rstrip()
+
+
+class CollectionActivityScreen(NoteScreen):
+    """Log a collection activity on one account, saved as a note; answers the BulkResult
+    (``logged`` then holds what was logged, for the usage event)."""
+
+    HELP_TITLE = "Log collection activity"
+    # the note form's look (its type selector matches this subclass), and this form's own
+    CSS_PATH = ["consumer_list.tcss", "recovery.tcss"]  # type: ignore[assignment]
+    AUTO_FOCUS = "#form-activity_type"
+    FIELDS = ("activity_type", "outcome", "follow_up", "body")  # type: ignore[assignment]
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Save", priority=True, id="collections.log.save"),
+        Binding("escape", "cancel", "Cancel", id="collections.log.cancel"),
+        Binding("f1", "app.help", "Help", id="collections.log.help"),
+    ]
+
+    def __init__(self, row: RecoveryRow) -> None:
+        super().__init__([row])
+        self.row = row
+        self.logged: CollectionActivity | None = None
+
+    def compose(self) -> ComposeResult:
+        app = cso_app(self)
+        display = app.settings.display
+        row = self.row
+        example = date(2025, 5, 24).strftime(STRPTIME[display.date_format])
+        with Vertical(id="activity-box", classes="modal-box form-box") as box:
+            box.border_title = f"Log collection activity · {row.account_no}"
+            box.border_subtitle = "ctrl+s save · esc cancel"
+            owed = format_money(row.balance, display.currency_symbol)
+            days = f"{row.days_past_due:,} day{'s' if row.days_past_due != 1 else ''} past due"
+            yield Static(escape_markup(f"{row.name} · {owed} · {days}"), classes="form-note")
+            with Horizontal(classes="form-row"):
+                yield Label("Activity", classes="field-label")
+                with Vertical(classes="form-field"):
+                    with RadioSet(id="form-activity_type", compact=True):
+                        for index, (_code, label) in enumerate(ACTIVITY_TYPES):
+                            yield TickRadio(label, index == 0, id=f"activity-{index}")
+                    yield Label("", id="form-activity_type-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label("Outcome", classes="field-label")
+                with Vertical(classes="form-field"):
+                    with RadioSet(id="form-outcome", compact=True):
+                        for index, (_code, label) in enumerate(OUTCOMES):
+                            yield TickRadio(label, id=f"outcome-{index}")
+                    yield Label("", id="form-outcome-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label("Follow up", classes="field-label")
+                with Vertical(classes="form-field"):
+                    yield OrderedInput(
+                        placeholder=f"{display.date_format}, e.g. {example} (optional)",
+                        id="form-follow_up",
+                        max_length=10,
+                        compact=True,
+                    )
+                    yield Label("", id="form-follow_up-error", classes="field-error")
+            with Horizontal(classes="form-row body-row"):
+                yield Label("Note", classes="field-label")
+                with Vertical(classes="form-field"):
+                    yield self._body_area()
+                    yield Label("", id="form-body-error", classes="field-error")
+            yield Static("", id="form-status", classes="form-status")
+        yield Footer()
+
+    @on(Input.Submitted, "#form-follow_up")
+    def _follow_up_done(self) -> None:
+        self.query_one("#form-body", TextArea).focus()
+
+    @on(RadioSet.Changed)
+    def _chosen(self, event: RadioSet.Changed) -> None:
+        self.confirm_discard = False
+        name = (event.radio_set.id or "").removeprefix("form-")
+        if name in self.FIELDS:
+            self._field_error(name, "")
+
+    def request(self) -> dict[str, Any]:
+        def code(name: str, choices: tuple[tuple[str, str], ...]) -> str:
+            index = self.query_one(f"#form-{name}", RadioSet).pressed_index
+            return choices[index][0] if index >= 0 else ""
+
+        return {
+            "activity_type": code("activity_type", ACTIVITY_TYPES),
+            "outcome": code("outcome", OUTCOMES),
+            "follow_up": self.query_one("#form-follow_up", Input).value,
+            "body": self.query_one("#form-body", TextArea).text,
+        }
+
+    @property
+    def dirty(self) -> bool:
+        request = self.request()
+        return bool(request["outcome"] or request["follow_up"].strip() or request["body"].strip())
+
+    def activity(self, request: dict[str, Any]) -> CollectionActivity:
+        """What the form holds. Raises ValidationError naming the field to fix."""
+        display = cso_app(self).settings.display
+        labels = dict(ACTIVITY_TYPES)
+        outcomes = dict(OUTCOMES)
+        if request["activity_type"] not in labels:
+            raise ValidationError("activity_type", "Pick what was done: call, visit, ...")
+        if request["outcome"] not in outcomes:
+            raise ValidationError("outcome", "Pick the outcome (Other when none fits).")
+        follow_up = parse_date("follow_up", request["follow_up"], display)
+        if follow_up is not None:
+            today = datetime.now(ZoneInfo(display.timezone)).date()
+            if follow_up < today:
+                raise ValidationError(
+                    "follow_up",
+                    f"The follow-up date is in the past (today is {format_date(today, display)}).",
+                )
+        note = activity_note(
+            labels[request["activity_type"]],
+            outcomes[request["outcome"]],
+            format_date(follow_up, display) if follow_up else "",
+            request["body"],
+        )
+        return CollectionActivity(
+            self.row.account_no, request["activity_type"], request["outcome"], follow_up, note
+        )
+
+    def call(self, token: str, request: dict[str, Any], key: str) -> BulkResult:
+        from cso_tui.services.schemas import BulkResult
+
+        backend = cso_app(self).backend
+        assert backend is not None
+        activity = self.activity(request)
+        backend.add_note(token, activity.account_no, activity.note, key)
+        self.logged = activity
+        return BulkResult(done=1, account_nos=[activity.account_no])
+
+    def done_text(self, result: BulkResult) -> str:
+        return f"Collection activity logged on {self.row.account_no}."

@@ -7,7 +7,7 @@ import io
 import json
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from cso_tui.screens.consumer_list import (
 )
 from cso_tui.screens.help import HelpScreen
 from cso_tui.screens.login import LoginScreen
-from cso_tui.screens.recovery import RecoveryScreen
+from cso_tui.screens.recovery import CollectionActivityScreen, RecoveryScreen
 from cso_tui.screens.search import SearchScreen
 from cso_tui.services.backend import Backend
 from cso_tui.services.errors import UnavailableError
@@ -650,18 +650,68 @@ async def test_a_recovery_executive_lands_on_collections(demo_url: str) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen), "back again")
 
 
-async def test_a_note_from_collections(demo_url: str) -> None:
+async def test_a_collection_activity_is_logged_as_a_note(demo_url: str) -> None:
+    app = make_app(demo_url, fixed_factory(demo_url))
+    follow_up = date.today() + timedelta(days=30)  # the form refuses a past date
+    shown = follow_up.strftime("%m/%d/%Y")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        screen = await open_collections(pilot)
+        first = screen.table.rows_shown[0]
+        await pilot.press("n")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, CollectionActivityScreen), "the activity form"
+        )
+        form = app.screen
+        assert app.focused is form.query_one("#form-activity_type")  # Call is ticked already
+        # no outcome yet: said under it, nothing saved
+        await pilot.press("tab", "tab", "tab", *keys("Will pay Friday"), "ctrl+s")
+        error = form.query_one("#form-outcome-error", Label)
+        await wait_until(pilot, lambda: bool(str(error.content)), "the outcome's error")
+        assert "Pick the outcome" in str(error.content)
+        assert app.focused is form.query_one("#form-outcome")
+        await pilot.press("enter")  # the first outcome: Promise to pay
+        form.query_one("#form-follow_up", Input).focus()
+        await pilot.press(*keys(shown), "ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen, "the form to close")
+        await app.workers.wait_for_complete()
+        backend, token = backend_for(demo_url)
+        body = backend.list_notes(token, first.account_no)[0].body
+        assert body == f"[Call · Promise to pay · follow up {shown}] Will pay Friday"
+    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as conn:
+        rows = conn.execute(
+            "SELECT properties FROM usage_event WHERE event = 'Collection_Activity_Log'"
+        ).fetchall()
+    [data] = [json.loads(p) if isinstance(p, str) else p for (p,) in rows]
+    assert data == {
+        "consumer_id": first.account_no,
+        "activity_type": "call",
+        "outcome": "promise_to_pay",
+        "follow_up_scheduled": True,
+        "follow_up_date": follow_up.isoformat(),
+    }
+
+
+async def test_a_past_follow_up_date_is_refused(demo_url: str) -> None:
     app = make_app(demo_url, fixed_factory(demo_url))
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot)
         screen = await open_collections(pilot)
         first = screen.table.rows_shown[0]
         await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, NoteScreen), "the note form")
-        await pilot.press(*keys("Payment plan agreed"), "ctrl+s")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, CollectionActivityScreen), "the activity form"
+        )
+        form = app.screen
+        await pilot.press("tab", "right", "enter", "tab", *keys("01/02/2020"), "ctrl+s")
+        error = form.query_one("#form-follow_up-error", Label)
+        await wait_until(pilot, lambda: bool(str(error.content)), "the date's error")
+        assert "in the past" in str(error.content)
+        # without a follow-up it saves: "[Call · Paid]" and nothing else
+        await pilot.press(*["backspace"] * 10, "ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen, "the form to close")
         backend, token = backend_for(demo_url)
-        assert backend.list_notes(token, first.account_no)[0].body == "Payment plan agreed"
+        assert backend.list_notes(token, first.account_no)[0].body == "[Call · Paid]"
 
 
 async def test_a_field_technician_is_told_collections_are_not_theirs(demo_url: str) -> None:

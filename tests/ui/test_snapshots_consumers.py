@@ -10,7 +10,8 @@ import pytest
 from textual.pilot import Pilot
 
 from cso_tui.screens.consumer_list import ConsumerListScreen, FiltersScreen, MessageScreen
-from cso_tui.screens.recovery import RecoveryScreen
+from cso_tui.screens.new_consumer import DuplicatesScreen, NewConsumerScreen
+from cso_tui.screens.recovery import CollectionActivityScreen, RecoveryScreen
 
 from .helpers import freeze_cursors, keys, login, make_app, wait_until
 from .test_consumer_list import fixed_factory, loaded
@@ -107,3 +108,66 @@ def test_collections(snap_compare: SnapCompare, demo_url: str, size: tuple[int, 
 
     app = make_app(demo_url, fixed_factory(demo_url))
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def new_consumer_form(pilot: Pilot[Any]) -> NewConsumerScreen:
+    await list_open(pilot)
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, NewConsumerScreen), "the form")
+    form = pilot.app.screen
+    assert isinstance(form, NewConsumerScreen)
+    await wait_until(pilot, lambda: bool(form.suggested), "the account number")
+    return form
+
+
+def test_new_consumer_form(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        form = await new_consumer_form(pilot)
+        await pilot.press(*keys("John Roe"), "tab", *keys("9 Elm St, Anytown"))
+        form.query_one("#nc-email").focus()
+        await pilot.press(*keys("john.roe@"), "ctrl+s")
+        error = form.query_one("#nc-email-error")
+        await wait_until(pilot, lambda: error.has_class("-shown"), "the error")
+        freeze_cursors(pilot.app)
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_new_consumer_duplicates(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        form = await new_consumer_form(pilot)
+        await pilot.press(*keys("John Roe"), "tab", *keys("9 Elm St, Anytown"))
+        form.query_one("#nc-phone").focus()
+        await pilot.press(*keys("(555) 123-4567"), "ctrl+s")
+        await wait_until(
+            pilot, lambda: isinstance(pilot.app.screen, DuplicatesScreen), "the matches"
+        )
+        await pilot.pause()
+        freeze_cursors(pilot.app)
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_collection_activity_form(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await login(pilot)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecoveryScreen), "collections")
+        screen = app.screen
+        assert isinstance(screen, RecoveryScreen)
+        await wait_until(pilot, lambda: not screen.fetching and screen.table.row_count > 0, "rows")
+        await wait_until(pilot, lambda: screen.cards_loaded, "the cards")
+        await pilot.press("n")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, CollectionActivityScreen), "the form"
+        )
+        # Call (already ticked), Promise to pay, a follow-up date (not saved: never "past")
+        await pilot.press("tab", "enter", "tab", *keys("12/01/2026"), "tab")
+        await pilot.press(*keys("Will pay the arrears on Friday."))
+        freeze_cursors(app)
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
