@@ -12,6 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from datetime import date
+    from decimal import Decimal
+
     from cso_tui.services.schemas import (
         ActivityPage,
         BackendInfo,
@@ -198,6 +201,21 @@ class Backend(Protocol):
     ) -> ConsumptionOut:
         """Consumption per calendar month for the last ``months`` months up to the latest
         reading, oldest first, of one utility (the first the consumer has when None)."""
+        ...
+
+    def record_reading(
+        self,
+        token: str,
+        account_no: str,
+        meter_no: str,
+        read_on: date,
+        value: Decimal,
+        idempotency_key: str,
+    ) -> ReadingOut:
+        """Record a meter reading. Raises ValidationError when the value is not above the
+        meter's last reading (readings only go up), has more than two decimals, or the date
+        is in the future or not after the last reading's; NotFoundError when the meter is not
+        on the account."""
         ...
 
     def list_service_orders(

@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -43,9 +44,11 @@ from cso_tui.models import (
     Document,
     IdempotencyRecord,
     Meter,
+    MeterReading,
     Note,
     NotificationOutbox,
     Sequence,
+    ServiceConnection,
     ServiceOrder,
     ServiceRequest,
     UsageEvent,
@@ -900,6 +903,90 @@ class LocalBackend:
     ) -> ConsumptionOut:
         with self._reading(token, "consumption") as (_actor, conn):
             return cq.consumption(conn, account_no, utility, months)
+
+    def record_reading(
+        self,
+        token: str,
+        account_no: str,
+        meter_no: str,
+        read_on: date,
+        value: Decimal,
+        idempotency_key: str,
+    ) -> ReadingOut:
+        actor = self._authorize(token, "record_reading")
+        amount = validation.money_two_places("value", value, "The reading")
+        if amount < 0:
+            raise ValidationError("value", "A reading cannot be negative.")
+        if read_on > self._clock().date():
+            raise ValidationError(
+                "read_on", "The reading date is in the future: use today or earlier."
+            )
+
+        def act(s: Session) -> ReadingOut:
+            consumer = self._consumer(s, account_no)
+            meter = s.exec(
+                select(Meter).where(
+                    Meter.meter_no == meter_no.strip().upper(), Meter.consumer_id == consumer.id
+                )
+            ).first()
+            if meter is None:
+                raise NotFoundError(
+                    f"Meter {meter_no.strip()} is not on account {consumer.account_no}."
+                )
+            last = s.exec(
+                select(MeterReading)
+                .where(MeterReading.meter_id == meter.id)
+                .order_by(MeterReading.reading_date.desc(), MeterReading.id.desc())  # type: ignore[attr-defined, union-attr]
+            ).first()
+            if last is not None:
+                when = last.reading_date.strftime("%b %d, %Y")
+                if read_on <= last.reading_date:
+                    raise ValidationError(
+                        "read_on",
+                        f"The last reading of {meter.meter_no} was taken on {when}: a new one "
+                        "must be dated after it.",
+                    )
+                if amount <= last.value:
+                    raise ValidationError(
+                        "value",
+                        f"{amount:,} is not above the last reading, {last.value:,} on {when}: "
+                        "readings only go up. Check the meter and the digits typed.",
+                    )
+            reading = MeterReading(
+                meter_id=meter.id,  # type: ignore[arg-type]
+                reading_date=read_on,
+                value=amount,
+                consumption=None if last is None else amount - last.value,
+                status="verified",
+                source="manual",
+                taken_by=actor.full_name,
+            )
+            s.add(reading)
+            s.flush()
+            self._audit(
+                s, actor, "reading_recorded", "meter", meter.meter_no,
+                after={"account_no": consumer.account_no, "read_on": read_on.isoformat(),
+                       "value": str(amount)},
+            )  # fmt: skip
+            unit = s.exec(
+                select(ServiceConnection.unit).where(ServiceConnection.id == meter.connection_id)
+            ).first()
+            return ReadingOut(
+                meter_no=meter.meter_no,
+                read_on=read_on,
+                value=amount,
+                consumption=reading.consumption,
+                status=reading.status,
+                unit=unit or "units",
+            )
+
+        request = {
+            "account_no": account_no.strip().upper(),
+            "meter_no": meter_no.strip().upper(),
+            "read_on": read_on.isoformat(),
+            "value": str(amount),
+        }
+        return self._once(actor, idempotency_key, "record_reading", request, ReadingOut, act)
 
     def list_service_orders(
         self, token: str, account_no: str, limit: int = 50

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from contract.support import World
+from contract.support import PASSWORD, World
 from cso_tui.models import (
     Bill,
     Communication,
@@ -647,3 +647,38 @@ def test_catalog_lists_what_staff_pick_from(readonly_world: World) -> None:
     assert "Maintenance" in lists["service_order_types"]
     assert "Springfield" in lists["territories"]
     assert {"Residential", "Commercial", "Industrial", "Government"} <= set(lists["categories"])
+
+
+# ---------------------------------------------------------------- meter readings
+
+
+def test_readings_only_go_up(world: World) -> None:
+    _seed_history(world)  # the last reading of M-5678: 12580 on Apr 15, 2025
+    b, t = world.backend, world.token("field_technician")
+    made = b.record_reading(t, "WU-10001", "m-5678", date(2025, 5, 12), Decimal("12600"), "r1")
+    assert (made.meter_no, made.value, made.consumption) == ("M-5678", Decimal(12600), 20)
+    assert made.unit == "gallons"
+    assert (
+        b.record_reading(t, "WU-10001", "M-5678", date(2025, 5, 12), Decimal("12600"), "r1") == made
+    )
+    assert b.list_readings(t, "WU-10001")[0] == made
+    assert world.db.audit("reading_recorded", "M-5678")
+    for value, day, field in (
+        (Decimal("12500"), date(2025, 5, 12), "read_on"),  # not after the last one
+        (Decimal("12599"), date(2025, 5, 12), "read_on"),
+        (Decimal("12700"), date(2025, 5, 13), "read_on"),  # tomorrow (the clock: May 12)
+        (Decimal("12600.005"), date(2025, 5, 12), "value"),
+    ):
+        with pytest.raises(FieldError) as err:
+            b.record_reading(t, "WU-10001", "M-5678", day, value, f"bad-{value}-{day}")
+        assert err.value.field == field
+    world.clock.advance(days=2)
+    t = b.login("technician", PASSWORD).token  # (two days idle ended the session)
+    with pytest.raises(FieldError) as err:
+        b.record_reading(t, "WU-10001", "M-5678", date(2025, 5, 14), Decimal("12600"), "r2")
+    assert err.value.field == "value" and "only go up" in err.value.message
+    with pytest.raises(NotFoundError):
+        b.record_reading(t, "WU-10001", "M-6001", date(2025, 5, 14), Decimal("1"), "r3")
+    with pytest.raises(PermissionDeniedError):
+        b.record_reading(world.token("recovery_executive"), "WU-10001", "M-5678",
+                         date(2025, 5, 14), Decimal("12700"), "r4")  # fmt: skip

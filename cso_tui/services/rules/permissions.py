@@ -70,6 +70,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "create_consumer": CONSUMER_EDITORS,
     "next_account_no": CONSUMER_EDITORS,
     "create_service_order": CONSUMER_EDITORS,
+    "record_reading": CONSUMER_EDITORS | {Role.FIELD_TECHNICIAN, Role.BILLING_SPECIALIST},
     "create_request": CONSUMER_EDITORS,
     "register_complaint": DESK_STAFF,
     "send_message": DESK_STAFF,
