@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -34,6 +35,7 @@ from cso_tui.screens.base import (
     describe_error,
     escape_markup,
 )
+from cso_tui.screens.profile_text import quantity
 from cso_tui.services.errors import SessionExpiredError, UnavailableError, ValidationError
 from cso_tui.services.rules.catalog import DEFAULTS, MAX_DOCUMENT_BYTES
 from cso_tui.widgets.inputs import OrderedInput
@@ -112,6 +114,34 @@ def parse_date(name: str, text: str, display: DisplaySettings) -> date | None:
         raise ValidationError(
             name, f"Type the date as {display.date_format} (e.g. {example}), or leave it blank."
         ) from None
+
+
+def required_date(name: str, text: str, display: DisplaySettings) -> date:
+    """``text`` in the office's date format, which must be there."""
+    example = date(2025, 5, 24).strftime(STRPTIME[display.date_format])
+    try:
+        day = parse_date(name, text, display)
+    except ValidationError:
+        day = None
+    if day is None:
+        raise ValidationError(name, f"Type the date as {display.date_format} (e.g. {example}).")
+    return day
+
+
+def parse_reading(text: str) -> Decimal:
+    """A meter's figure as typed (``12600``, ``12,600.5``), or a refusal under the field."""
+    typed = text.strip()
+    if not typed:
+        raise ValidationError("value", "Type the figure on the meter, e.g. 12600.")
+    try:
+        value = Decimal(typed.replace(",", ""))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ValidationError(
+            "value", f"“{typed}” is not a number: type the figure on the meter, e.g. 12600."
+        )
+    return value
 
 
 def read_document(text: str) -> tuple[str, bytes]:
@@ -222,6 +252,21 @@ def _document(ctx: Context, values: Mapping[str, str]) -> Done:
     return Done(str(made.id), text, "documents", "Document attached")
 
 
+def _reading(ctx: Context, values: Mapping[str, str]) -> Done:
+    meter_no = values["meter_no"]
+    if not meter_no:
+        raise ValidationError("meter_no", "Pick the meter that was read.")
+    read_on = required_date("read_on", values["read_on"], ctx.display)
+    value = parse_reading(values["value"])
+    made = ctx.backend.record_reading(ctx.token, ctx.account_no, meter_no, read_on, value, ctx.key)
+    return Done(
+        made.meter_no,
+        f"Reading {quantity(made.value, made.unit)} recorded for {made.meter_no}.",
+        "connections",
+        "Reading recorded",
+    )
+
+
 DESCRIPTION = FormField("description", "Description", max_length=500)
 
 SERVICE_ORDER = ActionSpec(
@@ -299,6 +344,26 @@ DOCUMENT = ActionSpec(
 
 def with_defaults(spec: ActionSpec, key: str, title: str, **defaults: str) -> ActionSpec:
     return ActionSpec(key, title, spec.fields, spec.submit, spec.tab, defaults)
+
+
+def reading_action(meters: Sequence[tuple[str, str]], today: str) -> ActionSpec:
+    """The Connections tab's ``n``: a reading of one of the account's ``meters`` ((label,
+    meter no), the first preselected), dated ``today`` (typed in the office format) unless
+    changed. The service refuses a figure not above the meter's last (readings only go up)."""
+    return ActionSpec(
+        "record_reading",
+        "Record reading",
+        (
+            FormField("meter_no", "Meter", "choice", tuple(meters)),
+            FormField("read_on", "Read on", "date", max_length=10),
+            FormField(
+                "value", "Reading", max_length=20, placeholder="the figure on the meter, e.g. 12600"
+            ),
+        ),
+        _reading,
+        "connections",
+        {"meter_no": meters[0][1] if meters else "", "read_on": today},
+    )
 
 
 #: The Quick Actions menu, in order: (id, label, spec).
@@ -458,9 +523,10 @@ class ActionForm(ModalScreen["Done | None"]):
 
     def on_mount(self) -> None:
         first = self.spec.fields[0]
-        # a preset choice (Transfer request) starts at the first field left to fill
+        # a preset (Transfer request, a reading's meter and date) starts at the first field
+        # left to fill
         for f in self.spec.fields:
-            if not (f.kind == "choice" and self.default(f)):
+            if not self.default(f):
                 first = f
                 break
         self.query_one(f"#qa-{first.name}").focus()
@@ -469,9 +535,10 @@ class ActionForm(ModalScreen["Done | None"]):
             example = date(2025, 5, 24).strftime(STRPTIME[display.date_format])
             for f in self.spec.fields:
                 if f.kind == "date":
+                    optional = "" if self.default(f) else " (optional)"
                     self.query_one(
                         f"#qa-{f.name}", Input
-                    ).placeholder = f"{display.date_format}, e.g. {example} (optional)"
+                    ).placeholder = f"{display.date_format}, e.g. {example}{optional}"
 
     # ------------------------------------------------------------ state
 

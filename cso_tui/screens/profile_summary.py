@@ -4,10 +4,13 @@ They draw on the loaded profile plus one or two calls of their own."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from rich.text import Text
@@ -17,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from cso_tui.formatting import format_money
+from cso_tui.screens.profile_actions import STRPTIME, ActionForm, Done, reading_action
 from cso_tui.screens.profile_pane import ProfilePane
 from cso_tui.screens.profile_text import (
     HEALTH_BANDS,
@@ -48,6 +52,7 @@ CHART_MONTHS = 6
 PAYMENTS_SHOWN = 24
 BILLS_SHOWN = 12
 READINGS_SHOWN = 12
+READINGS_HINT = "n records a reading"
 
 
 def _dash(value: str | None) -> Text:
@@ -440,10 +445,16 @@ class ConnectionsPane(ProfilePane):
     SHORT = "Conn."
     NEEDS_PROFILE = True
 
+    BINDINGS = [
+        Binding("n", "record_reading", "Record reading", id="profile.record_reading"),
+    ]
+
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(classes="pane-scroll pane-focus", id="connections-scroll"):
             yield Vertical(id="connection-list")
-            yield _section("Monthly meter readings · newest first", id="readings-title")
+            yield _section(
+                f"Monthly meter readings · newest first · {READINGS_HINT}", id="readings-title"
+            )
             yield Static("", id="readings-trend")
             yield FitTable(READING_COLUMNS, cursor=False, id="readings-table", classes="static")
 
@@ -508,8 +519,10 @@ class ConnectionsPane(ProfilePane):
         else:
             trend.update("")
         trend.display = bool(used and len(meters) == 1)
-        if not data:
-            self.query_one("#readings-title", Label).update("Monthly meter readings · none yet")
+        listed = "newest first" if data else "none yet"
+        self.query_one("#readings-title", Label).update(
+            f"Monthly meter readings · {listed} · {READINGS_HINT}"
+        )
 
     def _connection_line(self, connection: ConnectionOut) -> Text:
         status = badge_for(connection.status, CONSUMER_STATUS)
@@ -534,3 +547,44 @@ class ConnectionsPane(ProfilePane):
             "unit": reading.unit,
             "status": badge_text(status_badge(reading.status), self.styles_by_tone),
         }
+
+    # ------------------------------------------------------------ recording a reading
+
+    def meter_choices(self) -> list[tuple[str, str]]:
+        """The account's meters as (label, meter no), from the loaded profile."""
+        profile = self.profile
+        if profile is None:
+            return []
+        return [
+            (f"{m.meter_no} · {words(c.utility)}", m.meter_no)
+            for c in profile.connections
+            for m in c.meters
+        ]
+
+    def action_record_reading(self) -> None:
+        from cso_tui.screens.profile import ProfileScreen  # it imports this module
+
+        screen = self.screen
+        if self.profile is None or not isinstance(screen, ProfileScreen):
+            return
+        meters = self.meter_choices()
+        if not meters:
+            self.notify(
+                "This account has no meter to record a reading for.",
+                title="Record reading",
+                severity="warning",
+            )
+            return
+        display = self.display_settings
+        today = datetime.now(ZoneInfo(display.timezone)).date()
+        spec = reading_action(meters, today.strftime(STRPTIME[display.date_format]))
+        started = time.monotonic()
+
+        # the screen's own bookkeeping, as for its quick actions: the usage event, then the
+        # notification and the reload of this tab, the activity and the header
+        def finished(done: Done | None) -> None:
+            screen._record_action(spec.key, started, done is not None)
+            if done is not None:
+                screen._action_done(done)
+
+        self.app.push_screen(ActionForm(spec, self.account_no, screen.subject), finished)

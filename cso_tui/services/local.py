@@ -949,7 +949,8 @@ class LocalBackend:
                 if amount <= last.value:
                     raise ValidationError(
                         "value",
-                        f"{amount:,} is not above the last reading, {last.value:,} on {when}: "
+                        f"{_reading_text(amount)} is not above the last reading, "
+                        f"{_reading_text(last.value)} on {when}: "
                         "readings only go up. Check the meter and the digits typed.",
                     )
             reading = MeterReading(
@@ -1615,6 +1616,11 @@ def _validated_changes(changes: ConsumerUpdate) -> dict[str, Any]:
 EXPORT_LIMIT = 10_000
 PRIORITIES = ("high", "medium", "low")
 _MAX_BULK = 1000
+
+
+def _reading_text(value: Decimal) -> str:
+    """12580.00 -> "12,580"; 12580.50 -> "12,580.5" (as the meter shows it)."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _account_list(account_nos: list[str]) -> list[str]:

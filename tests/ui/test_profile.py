@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual import events
@@ -606,6 +607,100 @@ async def test_attaching_a_missing_file_says_so(
         await wait_until(pilot, lambda: pane.state == "loaded" and len(pane.items) == 4, "listed")
         assert column(screen, "#pane-documents .record-table", "title")[0] == "Driving licence"
         assert column(screen, "#pane-documents .record-table", "status")[0] == "… Processing"
+
+
+# ---------------------------------------------------------------- recording a meter reading
+
+SEED_DAY = "05/12/2025"  # the seed's today in the office format (MM/DD/YYYY)
+
+
+async def open_reading_form(pilot: Any, screen: ProfileScreen) -> ActionForm:
+    """The Connections tab's ``n``, dated the seed's today (the form starts at the real one)."""
+    await show_tab(pilot, screen, "3", "connections")
+    form = await open_form(pilot, screen, "n")
+    assert form.query_one("#qa-meter_no", Select).value == "M-5678"
+    display = pilot.app.settings.display
+    today = datetime.now(ZoneInfo(display.timezone)).date()
+    assert form.query_one("#qa-read_on", Input).value == today.strftime("%m/%d/%Y")
+    assert pilot.app.focused is form.query_one("#qa-value", Input)
+    form.query_one("#qa-read_on", Input).value = SEED_DAY
+    return form
+
+
+async def test_a_reading_recorded_on_the_connections_tab_comes_first(
+    demo_url: str, seed_clock: Clock
+) -> None:
+    app = profile_app(demo_url, seed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        recorder = Recorder(app)
+        screen = await open_profile(pilot)
+        form = await open_reading_form(pilot, screen)
+        assert "n records a reading" in text_of(screen.query_one("#readings-title"))
+        await pilot.press(*keys("12600"), "ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen, "the form to close")
+        assert not form.is_attached
+        pane = screen.pane("connections")
+        await wait_until(
+            pilot,
+            lambda: (
+                pane.state == "loaded" and column(screen, "#readings-table", "value")[0] == "12,600"
+            ),
+            "the new reading",
+        )
+        assert column(screen, "#readings-table", "date")[0] == "May 12, 2025"
+        assert column(screen, "#readings-table", "consumption")[0] == "20"
+        assert column(screen, "#readings-table", "meter")[0] == "M-5678"
+        assert any("Reading 12,600 gallons recorded for M-5678" in n for n in recorder.notices), (
+            recorder.notices
+        )
+        await wait_until(
+            pilot,
+            lambda: "12,600 gallons (May 12, 2025)" in grid_text(screen, ".meter-grid"),
+            "the meter's last reading",
+        )
+        usage = recorder.named("Quick_Action_Usage")
+        assert usage[-1]["action_type"] == "record_reading"
+        assert usage[-1]["success"] is True and usage[-1]["consumer_id"] == "WU-10001"
+
+
+async def test_a_reading_below_the_last_is_refused_under_its_field(
+    demo_url: str, seed_clock: Clock
+) -> None:
+    app = profile_app(demo_url, seed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_profile(pilot)
+        form = await open_reading_form(pilot, screen)
+        await pilot.press(*keys("12000"), "ctrl+s")
+        await wait_until(pilot, lambda: bool(form_error(form, "value")), "the refusal")
+        assert app.screen is form
+        assert "readings only go up" in form_error(form, "value")
+        assert "12,580" in form_error(form, "value")
+        assert form_error(form, "read_on") == ""
+        assert form.query_one("#qa-value", Input).value == "12000"
+        assert form.query_one("#qa-read_on", Input).value == SEED_DAY
+        assert form.query_one("#qa-meter_no", Select).value == "M-5678"
+        assert app.focused is form.query_one("#qa-value", Input)
+        readings = column(screen, "#readings-table", "value")
+        assert readings[0] == "12,580"
+
+
+async def test_a_reading_that_is_not_a_number_is_refused_under_its_field(
+    demo_url: str, seed_clock: Clock
+) -> None:
+    app = profile_app(demo_url, seed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_profile(pilot)
+        form = await open_reading_form(pilot, screen)
+        await pilot.press(*keys("12,6OO"), "ctrl+s")
+        await wait_until(pilot, lambda: bool(form_error(form, "value")), "the refusal")
+        assert "is not a number" in form_error(form, "value")
+        assert form.query_one("#qa-value", Input).value == "12,6OO"
+        assert app.screen is form
+        await pilot.press("escape")  # typed text: asks first
+        assert app.screen is form
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "discarded")
+        assert column(screen, "#readings-table", "value")[0] == "12,580"
 
 
 # ---------------------------------------------------------------- update profile, tracking

@@ -1,6 +1,7 @@
 """Snapshots of the consumer profile: the header with each of the ten tabs at 80x24, the
-Overview at 120x40 and in 16 colours, and a quick action form refusing a field; on the
-seed's clock (May 12, 2025) so John Doe's figures are the seed's."""
+Overview at 120x40 and in 16 colours, a quick action form refusing a field and a meter
+reading refused (readings only go up); on the seed's clock (May 12, 2025) so John Doe's
+figures are the seed's."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from cso_tui.app import CsoApp
 from cso_tui.screens.profile import TAB_IDS
@@ -79,6 +81,24 @@ def test_quick_action_form_error(snap_compare: SnapCompare, demo_url: str, clock
         await wait_until(
             pilot, lambda: form.query_one("#qa-description-error").display, "the error"
         )
+        await _settle(pilot)
+
+    app = profile_app(demo_url, clock_type(SEED_NOW))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_record_reading_refused(snap_compare: SnapCompare, demo_url: str, clock_type: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        screen = await open_profile(pilot)
+        await show_tab(pilot, screen, "3", "connections")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ActionForm), "the form")
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        form.query_one("#qa-read_on", Input).value = "05/12/2025"  # the seed's today
+        await pilot.press(*"12000", "ctrl+s")  # below the last reading, 12,580
+        await wait_until(pilot, lambda: form.query_one("#qa-value-error").display, "the error")
         await _settle(pilot)
 
     app = profile_app(demo_url, clock_type(SEED_NOW))
