@@ -205,7 +205,10 @@ class OverviewPane(ProfilePane):
     def _show_usage(self, data: ConsumptionOut) -> None:
         choices = data.utilities
         unit = data.unit
-        title = f"Consumption · {words(data.utility)} ({unit}) · last {len(data.points)} months"
+        if not data.utility:  # no service connection yet (a new or pending consumer)
+            title = "Consumption · no service connection yet"
+        else:
+            title = f"Consumption · {words(data.utility)} ({unit}) · last {len(data.points)} months"
         self.query_one("#usage-title", Label).update(title)
         self.query_one("#usage-chart", ColumnChart).show(
             [
@@ -220,8 +223,10 @@ class OverviewPane(ProfilePane):
         if len(choices) > 1:
             options = "  ".join(f"{'◉' if u == data.utility else '○'} {words(u)}" for u in choices)
             note = Text.assemble("Service type: ", options, ("   t to switch", "dim"))
-        else:
+        elif data.utility:
             note = Text.assemble(("Service type: ", "dim"), words(data.utility))
+        else:
+            note = Text("")
         profile = self.profile
         if profile is not None and profile.average_monthly_usage is not None:
             average = quantity(profile.average_monthly_usage, profile.usage_unit)

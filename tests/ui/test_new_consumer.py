@@ -209,6 +209,12 @@ async def test_a_new_consumer_is_created_and_its_profile_opens(demo_url: str) ->
             "the total card",
         )
         await app.workers.wait_for_complete()
+        chart_title = profile.query_one("#usage-title", Label)
+        await wait_until(
+            pilot,
+            lambda: "no service connection yet" in str(chart_title.content),
+            "the overview to say there is no connection to chart",
+        )
         backend, token = backend_for(demo_url)
         made = backend.get_consumer(token, account_no)
         assert (made.name, made.email, made.vip, made.status) == (
