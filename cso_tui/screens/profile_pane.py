@@ -155,6 +155,20 @@ class ProfilePane(Vertical):
         self._status("")
         self.show(message.data)
         self.shown = True
+        # shown before its data came: nothing of it could take the focus then, which stayed
+        # in the tab left behind (hidden), where the next key ("n") went unheard. After the
+        # refresh: the content it shows now is displayed (focusable) only then.
+        self.call_after_refresh(self._take_focus)
+
+    def _take_focus(self) -> None:
+        screen = self.screen
+        if getattr(screen, "current_tab", None) != self.TAB:
+            return
+        focused = screen.focused
+        if focused is None or self not in focused.ancestors_with_self:
+            target = self.focus_target()
+            if target is not None:
+                target.focus()
 
     def on_profile_pane_failed(self, message: Failed) -> None:
         message.stop()

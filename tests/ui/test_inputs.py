@@ -55,7 +55,10 @@ async def test_user_name_tab_password_enter_in_one_burst_logs_in(demo_url: str) 
 
     app = make_app(demo_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await connected(pilot)
+        login = await connected(pilot)
+        await wait_until(
+            pilot, lambda: app.focused is login.query_one("#username"), "the user name box"
+        )
         burst(app, *"callcenter", "tab", *"demo", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search screen")
         assert app.session is not None and app.session.username == "callcenter"
