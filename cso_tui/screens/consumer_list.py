@@ -234,19 +234,15 @@ def count_text(page: ConsumerListPage | None) -> str:
 # ---------------------------------------------------------------- the table
 
 
-class ConsumerTable(DataTable[Text]):
-    """Consumers, one row per account (row key = account no), with a tick column."""
+class ThemedTable(DataTable[Text]):
+    """A row table whose cells are coloured from the theme and whose columns fit the width:
+    styles are read again when the theme changes, the layout again when the size does.
+    Subclasses draw with ``_tones`` / ``_colours`` and implement ``_relayout`` and
+    ``_rebuild``."""
 
-    def __init__(self, display: DisplaySettings, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=CELL_PADDING)
-        self.display_settings = display
-        self.rows_shown: list[ConsumerRow] = []
-        self.selected: dict[str, ConsumerRow] = {}  # in the order they were ticked
-        self.chosen_columns: list[str] | None = None  # None: the default for the width
-        self.columns_shown: list[str] = list(DEFAULT_COLUMNS)
-        self.sort_key = "name"
-        self.descending = False
-        self._plan: list[tuple[Column, int]] = []
+        self._plan: list[tuple[Any, int]] = []  # (column, width): each table has its own
         self._tones: dict[Tone, Style] = {}
         self._colours: dict[str, Style] = {}
 
@@ -265,6 +261,26 @@ class ConsumerTable(DataTable[Text]):
 
     def on_resize(self, _event: events.Resize) -> None:
         self._relayout()
+
+    def _relayout(self, force: bool = False) -> None:
+        raise NotImplementedError
+
+    def _rebuild(self) -> None:
+        raise NotImplementedError
+
+
+class ConsumerTable(ThemedTable):
+    """Consumers, one row per account (row key = account no), with a tick column."""
+
+    def __init__(self, display: DisplaySettings, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.display_settings = display
+        self.rows_shown: list[ConsumerRow] = []
+        self.selected: dict[str, ConsumerRow] = {}  # in the order they were ticked
+        self.chosen_columns: list[str] | None = None  # None: the default for the width
+        self.columns_shown: list[str] = list(DEFAULT_COLUMNS)
+        self.sort_key = "name"
+        self.descending = False
 
     # ------------------------------------------------------------ rows
 

@@ -19,7 +19,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -37,16 +36,20 @@ from cso_tui.screens.base import (
     describe_error,
     escape_markup,
 )
-from cso_tui.screens.consumer_list import STATUS_COLOUR, NoteScreen, TickRadio, coloured, palette
+from cso_tui.screens.consumer_list import (
+    STATUS_COLOUR,
+    NoteScreen,
+    ThemedTable,
+    TickRadio,
+    coloured,
+)
 from cso_tui.screens.profile_actions import STRPTIME, parse_date
 from cso_tui.services.errors import PermissionDeniedError, SessionExpiredError, ValidationError
 from cso_tui.widgets.badges import (
     CONSUMER_STATUS,
     PAYMENT_STANDING,
     Badge,
-    Tone,
     badge_for,
-    tone_styles,
 )
 from cso_tui.widgets.inputs import OrderedInput
 from cso_tui.widgets.kpi import KpiCard
@@ -124,7 +127,7 @@ def plan_columns(width: int, account_width: int) -> list[tuple[Column, int]]:
     return [(c, c.width + spare * c.flex // weights) for c in chosen]
 
 
-class RecoveryTable(DataTable[Text]):
+class RecoveryTable(ThemedTable):
     """Collection accounts, one row per account (row key = account no)."""
 
     BINDINGS = [
@@ -132,28 +135,9 @@ class RecoveryTable(DataTable[Text]):
     ]
 
     def __init__(self, display: DisplaySettings, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=CELL_PADDING)
+        super().__init__(id=id)
         self.display_settings = display
         self.rows_shown: list[RecoveryRow] = []
-        self._plan: list[tuple[Column, int]] = []
-        self._tones: dict[Tone, Style] = {}
-        self._colours: dict[str, Style] = {}
-
-    def on_mount(self) -> None:
-        self._styles()
-        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
-        self._relayout(force=True)
-
-    def _styles(self) -> None:
-        self._tones = tone_styles(self.app)
-        self._colours = palette(self.app)
-
-    def _on_theme_changed(self, _theme: object) -> None:
-        self._styles()
-        self._rebuild()
-
-    def on_resize(self, _event: events.Resize) -> None:
-        self._relayout()
 
     @property
     def highlighted(self) -> RecoveryRow | None:
