@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
+from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
@@ -24,8 +25,8 @@ class KeyRow:
 
 
 def _enabled(node: DOMNode, action: str) -> bool:
-    name = action.split("(", 1)[0].rsplit(".", 1)[-1]
-    return node.check_action(name, ()) is not False
+    _namespace, name, parameters = parse_action(action)
+    return node.check_action(name, parameters) is not False
 
 
 def key_rows(

@@ -10,6 +10,7 @@ it was used on leaving (Consumer_Profile_View) and after time on the Financial t
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -146,6 +147,12 @@ class ProfileScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_TABS, "-wide")]
 
     BINDINGS = [
+        # each tab's own keys, live while that tab is shown (check_action); first in the footer
+        *(
+            replace(binding, action=f"pane_key('{pane.TAB}', '{binding.action}')")
+            for pane in PANES
+            for binding in pane.KEYS
+        ),
         Binding("escape", "back", "Back", id="profile.back"),
         Binding("u", "update", "Update profile", id="profile.update"),
         Binding("a", "actions", "Actions", tooltip="Quick actions menu", id="profile.actions"),
@@ -338,8 +345,16 @@ class ProfileScreen(Screen[None]):
             self.current_tab = tab
             if tab not in self.tabs_accessed:
                 self.tabs_accessed.append(tab)
+            self.refresh_bindings()  # the footer shows the new tab's keys
         pane = self.pane(tab)
         pane.ensure_loaded()
+        # Focus now, not after the refresh: keys already queued (typed in one burst with the
+        # tab's number) go to whatever has the focus when they are read. Nothing focusable
+        # yet (no data): nothing in the tab left behind keeps the focus either.
+        focused = self.focused
+        if focused is None or pane not in focused.ancestors_with_self:
+            target = pane.focus_target()
+            self.set_focus(target if target is not None else None)
         self.call_after_refresh(self._focus_tab, tab)
 
     def _focus_tab(self, tab: str) -> None:
@@ -548,4 +563,13 @@ class ProfileScreen(Screen[None]):
             return self.profile is not None and not self.missing
         if action in ("show_tab", "next_tab", "previous_tab", "reload"):
             return not self.missing or action == "reload"
+        if action == "pane_key":
+            tab, pane_action = parameters
+            if tab != self.current_tab or self.missing:
+                return False  # another tab's key: hidden, and the key is free
+            return self.pane(str(tab)).check_action(str(pane_action), ())
         return True
+
+    async def action_pane_key(self, tab: str, action: str) -> None:
+        """A tab's own key (see ``ProfilePane.KEYS``), handed to the tab shown."""
+        await self.app.run_action(action, self.pane(tab))

@@ -53,7 +53,7 @@ class ActivityPane(ProfilePane):
     SHORT = "Activity"
     DEBOUNCE = 0.3
 
-    BINDINGS = [
+    KEYS = [
         # the filter bar names these keys: the footer keeps room for the others
         Binding("c", "category", "Category", show=False, id="profile.activity_category"),
         Binding("s", "find", "Search", show=False, id="profile.activity_search"),

@@ -136,7 +136,7 @@ class ServicePane(TablePane["ServiceOrderOut"]):
         Col("priority", "Priority", 8, drop=1),
         Col("status", "Status", 12),
     )
-    BINDINGS = [Binding("n", "new", "New order", id="profile.new_service_order")]
+    KEYS = [Binding("n", "new", "New order", id="profile.new_service_order")]
 
     def fetch(self, backend: Backend, token: str, profile: ConsumerProfile | None) -> Any:
         return backend.list_service_orders(token, self.account_no, LIST_LIMIT)
@@ -193,7 +193,7 @@ class ComplaintsPane(TablePane["ComplaintOut"]):
         Col("priority", "Priority", 8, drop=2),
         Col("status", "Status", 12),
     )
-    BINDINGS = [Binding("n", "new", "New complaint", id="profile.new_complaint")]
+    KEYS = [Binding("n", "new", "New complaint", id="profile.new_complaint")]
 
     def fetch(self, backend: Backend, token: str, profile: ConsumerProfile | None) -> Any:
         return backend.list_complaints(token, self.account_no, LIST_LIMIT)
@@ -245,7 +245,7 @@ class RequestsPane(TablePane["RequestOut"]):
         Col("progress", "Progress", 11, drop=1),
         Col("status", "Status", 13),
     )
-    BINDINGS = [Binding("n", "new", "New request", id="profile.new_request")]
+    KEYS = [Binding("n", "new", "New request", id="profile.new_request")]
 
     def fetch(self, backend: Backend, token: str, profile: ConsumerProfile | None) -> Any:
         return backend.list_requests(token, self.account_no, LIST_LIMIT)
@@ -307,7 +307,7 @@ class CommunicationPane(TablePane["CommunicationOut"]):
         Col("subject", "Subject", 12, flex=1),
         Col("by", "By", 14, drop=1),
     )
-    BINDINGS = [
+    KEYS = [
         Binding("m,n", "new", "Send message", id="profile.send_message"),
         Binding("f", "channel", "Channel", show=False, id="profile.channel_filter"),
     ]
@@ -395,7 +395,7 @@ class DocumentsPane(TablePane["DocumentOut"]):
         Col("date", "Date", 12),
         Col("size", "Size", 7, right=True, drop=1),
     )
-    BINDINGS = [Binding("n", "new", "Attach file", id="profile.attach_document")]
+    KEYS = [Binding("n", "new", "Attach file", id="profile.attach_document")]
 
     def fetch(self, backend: Backend, token: str, profile: ConsumerProfile | None) -> Any:
         return backend.list_documents(token, self.account_no, LIST_LIMIT)
@@ -444,7 +444,7 @@ class NotesPane(ProfilePane):
     TITLE = "Notes"
     SHORT = "Notes"
     COUNT = "notes"
-    BINDINGS = [Binding("n", "new", "Add note", id="profile.add_note")]
+    KEYS = [Binding("n", "new", "Add note", id="profile.add_note")]
 
     def __init__(self, account_no: str, display: Any) -> None:
         super().__init__(account_no, display)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
@@ -40,6 +41,10 @@ class ProfilePane(Vertical):
     SHORT: ClassVar[str] = ""  # the label at 80 columns
     COUNT: ClassVar[str | None] = None  # the TabCounts field shown beside the label
     NEEDS_PROFILE: ClassVar[bool] = False  # shown with the profile's own figures
+    #: The tab's own keys ("n" for a new record). The screen binds them and hands them to the
+    #: tab on show, whatever has the focus: keys typed in one burst with the tab's number
+    #: ("9n") come before the focus has moved into the tab, and would reach the tab left.
+    KEYS: ClassVar[list[Binding]] = []
 
     class Loaded(Message):
         def __init__(self, seq: int, data: Any) -> None:
@@ -90,7 +95,10 @@ class ProfilePane(Vertical):
         return self._styles
 
     def focus_target(self) -> Widget | None:
-        """What takes the focus when the tab is shown."""
+        """What takes the focus when the tab is shown: nothing until its data is (the body is
+        hidden, and a table there would take keys meant for the screen, such as "right")."""
+        if not self.has_class("-shown"):
+            return None
         for widget in self.query(".pane-focus"):
             if widget.focusable:
                 return widget

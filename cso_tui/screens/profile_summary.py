@@ -136,7 +136,7 @@ class OverviewPane(ProfilePane):
     SHORT = "Overview"
     NEEDS_PROFILE = True
 
-    BINDINGS = [
+    KEYS = [
         Binding("t", "service_type", "Service type", id="profile.service_type"),
     ]
 
@@ -450,7 +450,7 @@ class ConnectionsPane(ProfilePane):
     SHORT = "Conn."
     NEEDS_PROFILE = True
 
-    BINDINGS = [
+    KEYS = [
         Binding("n", "record_reading", "Record reading", id="profile.record_reading"),
     ]
 

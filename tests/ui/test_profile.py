@@ -15,6 +15,7 @@ from textual import events
 from textual.widgets import Input, Label, Select, Static, TabbedContent
 
 from cso_tui.screens.edit_consumer import EditConsumerScreen
+from cso_tui.screens.help import HelpScreen
 from cso_tui.screens.profile import TAB_IDS, ProfileScreen
 from cso_tui.screens.profile_actions import ActionForm, QuickActionsMenu
 from cso_tui.screens.profile_activity import ActivityPane
@@ -264,6 +265,47 @@ async def test_keys_typed_ahead_land_on_the_tab_they_reach(
         assert screen.current_tab == "notes"
         form = await open_form(pilot, screen, "n")
         assert form.spec.key == "add_note"
+
+
+async def test_a_tabs_key_typed_with_its_number_reaches_that_tab(
+    demo_url: str, seed_clock: Clock
+) -> None:
+    app = profile_app(demo_url, seed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_profile(pilot)
+        # on the Overview, "n" belongs to no tab: nothing opens, and the footer does not offer it
+        assert "n" not in screen.active_bindings
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        # "9n" in one burst: "n" is read before the Notes tab has its data or the focus
+        for key in ("9", "n"):
+            app.post_message(events.Key(key, key))
+        await wait_until(pilot, lambda: isinstance(app.screen, ActionForm), "the note form")
+        form = app.screen
+        assert isinstance(form, ActionForm) and form.spec.key == "add_note"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "back to the profile")
+        # each tab offers its own key, under its own name
+        await wait_for_pane(pilot, screen, "notes")
+        assert screen.active_bindings["n"].binding.description == "Add note"
+        await show_tab(pilot, screen, "4", "service")
+        assert screen.active_bindings["n"].binding.description == "New order"
+
+
+async def test_help_lists_the_shown_tabs_own_keys(demo_url: str, seed_clock: Clock) -> None:
+    app = profile_app(demo_url, seed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_profile(pilot)
+        await show_tab(pilot, screen, "0", "activity")
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        local = {row.description: row.keys for row in help_screen.local}
+        assert local["Category"] == "c" and local["Search"] == "s"
+        assert local["Update profile"] == "u" and local["Notes tab"] == "9"
+        assert "Add note" not in local and "New order" not in local  # other tabs' keys
 
 
 async def test_tab_titles_show_counts_when_wide(demo_url: str, seed_clock: Clock) -> None:
