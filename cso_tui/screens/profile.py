@@ -30,7 +30,13 @@ from cso_tui.screens.base import (
     describe_error,
 )
 from cso_tui.screens.edit_consumer import EditConsumerScreen
-from cso_tui.screens.profile_actions import ACTIONS, ActionForm, Done, QuickActionsMenu
+from cso_tui.screens.profile_actions import (
+    ACTIONS,
+    ActionForm,
+    Done,
+    QuickActionsMenu,
+    with_catalog,
+)
 from cso_tui.screens.profile_activity import ActivityPane
 from cso_tui.screens.profile_lists import (
     CommunicationPane,
@@ -175,10 +181,13 @@ class ProfileScreen(Screen[None]):
     ]  # fmt: skip
 
     class ProfileLoaded(Message):
-        def __init__(self, seq: int, profile: ConsumerProfile) -> None:
+        def __init__(
+            self, seq: int, profile: ConsumerProfile, catalog: dict[str, list[str]] | None
+        ) -> None:
             super().__init__()
             self.seq = seq
             self.profile = profile
+            self.catalog = catalog
 
     class ProfileFailed(Message):
         def __init__(self, seq: int, error: BaseException) -> None:
@@ -208,6 +217,7 @@ class ProfileScreen(Screen[None]):
         self.financial_since: float | None = None
         self.recorded = False
         self.editing = False
+        self.catalog: dict[str, list[str]] | None = None  # the office's pick lists
 
     # ------------------------------------------------------------ layout
 
@@ -274,13 +284,20 @@ class ProfileScreen(Screen[None]):
         except Exception as exc:
             self.post_message(self.ProfileFailed(seq, exc))
             return
-        self.post_message(self.ProfileLoaded(seq, profile))
+        catalog = self.catalog
+        if catalog is None:  # the forms' pick lists, once: the defaults while it fails
+            try:
+                catalog = backend.catalog(session.token)
+            except Exception as exc:
+                self.log.warning(f"catalog not loaded, the forms offer the defaults: {exc}")
+        self.post_message(self.ProfileLoaded(seq, profile, catalog))
 
     @on(ProfileLoaded)
     def _profile_loaded(self, message: ProfileLoaded) -> None:
         if message.seq != self.profile_seq:
             return
         profile = self.profile = message.profile
+        self.catalog = message.catalog or self.catalog
         self.missing = False
         self.remove_class("-missing")
         self.header.show_profile(profile, cso_app(self).settings.display)
@@ -407,7 +424,7 @@ class ProfileScreen(Screen[None]):
         """Open the form of ``action`` (a key of :data:`ACTIONS`)."""
         if self.profile is None:
             return
-        spec = ACTIONS[action]
+        spec = with_catalog(ACTIONS[action], self.catalog)
         started = time.monotonic()
 
         def finished(done: Done | None) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -57,6 +57,7 @@ class FormField:
     max_length: int = 500
     placeholder: str = ""
     also: tuple[str, ...] = ()  # other service field names whose errors show under this one
+    catalog: str = ""  # the catalog list (rules/catalog.py) the office's choices come from
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,25 @@ class ActionSpec:
     defaults: Mapping[str, str] = field(default_factory=dict)
 
 
-def _choices(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _choices(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
     return tuple((v, v) for v in values)
+
+
+def _picked(name: str, label: str, catalog: str) -> FormField:
+    """A choice from one of the catalog's lists (its defaults until the office's are known)."""
+    return FormField(name, label, "choice", _choices(DEFAULTS[catalog]), catalog=catalog)
+
+
+def with_catalog(spec: ActionSpec, lists: Mapping[str, Sequence[str]] | None) -> ActionSpec:
+    """``spec`` offering the office's own lists (the ``catalog`` setting the service checks
+    choices against) instead of the defaults."""
+    if not lists:
+        return spec
+    fields = tuple(
+        replace(f, choices=_choices(lists[f.catalog])) if lists.get(f.catalog) else f
+        for f in spec.fields
+    )
+    return replace(spec, fields=fields)
 
 
 PRIORITIES = (("High", "high"), ("Medium", "medium"), ("Low", "low"))
@@ -273,7 +291,7 @@ SERVICE_ORDER = ActionSpec(
     "create_service_order",
     "Create service order",
     (
-        FormField("order_type", "Order type", "choice", _choices(DEFAULTS["service_order_types"])),
+        _picked("order_type", "Order type", "service_order_types"),
         DESCRIPTION,
         FormField("priority", "Priority", "choice", PRIORITIES, default="medium"),
         FormField(
@@ -287,7 +305,7 @@ COMPLAINT = ActionSpec(
     "register_complaint",
     "Register complaint",
     (
-        FormField("category", "Category", "choice", _choices(DEFAULTS["complaint_categories"])),
+        _picked("category", "Category", "complaint_categories"),
         FormField("description", "Description", max_length=2000),
         FormField("priority", "Priority", "choice", PRIORITIES, default="medium"),
     ),
@@ -298,7 +316,7 @@ REQUEST = ActionSpec(
     "create_request",
     "New request",
     (
-        FormField("request_type", "Request type", "choice", _choices(DEFAULTS["request_types"])),
+        _picked("request_type", "Request type", "request_types"),
         FormField("description", "Description", max_length=2000),
     ),
     _request,
@@ -334,7 +352,7 @@ DOCUMENT = ActionSpec(
             placeholder="a file on this machine, e.g. ~/scans/lease.pdf",
             also=("filename", "content_base64"),
         ),
-        FormField("doc_type", "Type", "choice", _choices(DEFAULTS["document_types"])),
+        _picked("doc_type", "Type", "document_types"),
         FormField("title", "Title", max_length=200),
     ),
     _document,

@@ -469,6 +469,34 @@ async def test_create_service_order_shows_its_new_number(demo_url: str, later_cl
         assert pane.state == "loaded"
 
 
+async def test_the_forms_offer_the_offices_own_lists(demo_url: str, later_clock: Clock) -> None:
+    """A utility's ``catalog`` setting replaces a pick list: the form offers that list, and
+    what it offers the service takes."""
+    import json
+    import sqlite3
+
+    lists = {"service_order_types": ["Meter Reading", "Valve Exercise"]}
+    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as conn:
+        conn.execute(
+            "INSERT INTO app_setting (key, value, updated_at, version) "
+            "VALUES ('catalog', ?, CURRENT_TIMESTAMP, 1)",
+            (json.dumps(lists),),
+        )
+    app = profile_app(demo_url, later_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        recorder = Recorder(app)
+        screen = await open_profile(pilot)
+        await show_tab(pilot, screen, "4", "service")
+        form = await open_form(pilot, screen, "n")
+        offered = next(f.choices for f in form.spec.fields if f.name == "order_type")
+        assert [value for _label, value in offered] == ["Meter Reading", "Valve Exercise"]
+        form.query_one("#qa-order_type", Select).value = "Valve Exercise"  # (refuses others)
+        form.query_one("#qa-description", Input).focus()
+        await pilot.press(*keys("Exercise the curb valve"), "ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen, "saved")
+        assert any("(Valve Exercise)" in notice for notice in recorder.notices)
+
+
 class FlakyBackend:
     """A LocalBackend whose first service order times out after it was made (as a lost
     answer does); records the idempotency keys it was sent."""
