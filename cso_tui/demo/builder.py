@@ -275,6 +275,7 @@ def _load(
     progress("users", 1, 1)
     progress("samples", 0, 1)
     samples = fixed.sample_rows(tt, staff)
+    fixed.age_standings(samples, as_of)
     _write(writer, samples.rows)
     progress("samples", 1, 1)
     now = time.perf_counter()

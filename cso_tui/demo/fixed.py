@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cso_tui.demo import vocab
-from cso_tui.demo.writer import Row, TimeText, seconds_of
+from cso_tui.demo.writer import COLUMNS, Row, TimeText, seconds_of
 from cso_tui.models.enums import Role
 from cso_tui.services.passwords import hash_password
+from cso_tui.services.rules.aging import days_past_due, standing_of, worse_standing
 from cso_tui.services.rules.search_terms import email_key, phone_key
 
 OFFICE_ZONE = ZoneInfo("America/Chicago")
@@ -363,8 +364,8 @@ def sample_rows(tt: TimeText, staff: Staff) -> Samples:
     # The consumer list says "Balance: $120.45" and the profile "Current Balance: $75.30",
     # "Last Payment: $120.45 (Apr 20, 2025)" while the Payment History table has PAY-10045 on
     # Apr 15, 2025: we follow the profile ($75.30) and the Payment History table (Apr 15).
-    # Standing stays "current" as the list says: the seed's world is May 2025, before the
-    # $75.30 bill falls due, even when the demo's as_of date is later.
+    # Standing "current" as the list says: the seed's world is May 2025, before the $75.30
+    # bill falls due (age_standings ages it for a demo dated after May 15, 2025).
     john_contact = office_seconds(2025, 5, 10, 10, 23)  # "Last Contact: 5/10/2025", 10:23 AM
     consumer(
         1, "WU-10001", "John Doe", "john.doe@example.com", "(555) 123-4567",
@@ -841,9 +842,33 @@ def sample_rows(tt: TimeText, staff: Staff) -> Samples:
     return s
 
 
+def age_standings(samples: Samples, as_of: date) -> None:
+    """The samples' payment standings as of ``as_of``: the seed's, or worse once their unpaid
+    bills have aged past it. The seeds' world is May 2025; a demo dated later would show
+    John Doe "Current" beside "Payment overdue by 560 days" and in the collections list."""
+    consumer, bill = COLUMNS["consumer"], COLUMNS["bill"]
+    c_id, c_standing = consumer.index("id"), consumer.index("payment_standing")
+    b_consumer, b_due, b_status = (bill.index(k) for k in ("consumer_id", "due_date", "status"))
+    oldest: dict[int, date] = {}
+    for row in samples.rows.get("bill", []):
+        if row[b_status] in ("unpaid", "partially_paid"):
+            due, cid = date.fromisoformat(row[b_due]), row[b_consumer]
+            oldest[cid] = min(oldest.get(cid, due), due)
+    rows = samples.rows.get("consumer", [])
+    for i, row in enumerate(rows):
+        aged = standing_of(days_past_due(oldest.get(row[c_id]), as_of))
+        value = worse_standing(row[c_standing], aged)
+        rows[i] = (*row[:c_standing], value, *row[c_standing + 1 :])
+
+
+#: Bumped when the data a seed gives changes: a demo database built before is built again.
+GENERATION = 2
+
+
 def demo_marker(seed: int, consumers: int, as_of: date) -> str:
     return json.dumps(
         {
+            "generation": GENERATION,
             "seed": seed,
             "consumers": consumers,
             "as_of": as_of.isoformat(),

@@ -30,12 +30,12 @@ from datetime import date, datetime, timedelta
 from cso_tui.demo import fixed, vocab
 from cso_tui.demo.writer import Row, TimeText
 from cso_tui.models.enums import Role
+from cso_tui.services.rules.aging import standing_of
 from cso_tui.services.rules.search_terms import email_key, phone_key
 
 BILL_MONTHS = 6
 WINDOW_DAYS = 365
 DUE_DAYS = 21
-PAST_DUE_DAYS = 90  # overdue beyond this: "collection" (seed 003: NP-001, "exceeding 90 days")
 
 HOUR = 3600
 DAY = 86400
@@ -45,7 +45,7 @@ def standing(oldest_unpaid_due: int | None, as_of: int) -> str:
     """Payment standing from the due date (ordinal) of the oldest unpaid bill."""
     if oldest_unpaid_due is None or oldest_unpaid_due >= as_of:
         return "current"
-    return "past_due" if as_of - oldest_unpaid_due <= PAST_DUE_DAYS else "collection"
+    return standing_of(as_of - oldest_unpaid_due)
 
 
 @dataclass

@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
+from cso_tui.demo import fixed
 from cso_tui.demo.synthetic import standing
+from cso_tui.demo.writer import COLUMNS, TimeText
+from cso_tui.services.rules.aging import worse_standing
 from cso_tui.services.rules.search_terms import email_key, phone_key
 from demo.support import AS_OF, CONSUMERS, SAMPLE_ACCOUNTS
 
@@ -52,8 +55,19 @@ def test_bill_status_matches_paid_and_payments(sql: Any) -> None:
     assert sql("SELECT count(*) FROM bill WHERE amount <= 0") == [(0,)]
 
 
+def seed_standings(as_of: date | None = None) -> dict[str, str]:
+    """The samples' standings: as the seeds give them, or (``as_of``) as the demo ages them."""
+    tt = TimeText("sqlite")
+    samples = fixed.sample_rows(tt, fixed.staff_rows(tt, 42, AS_OF))
+    if as_of is not None:
+        fixed.age_standings(samples, as_of)
+    column = COLUMNS["consumer"].index("payment_standing")
+    return {row[1]: row[column] for row in samples.rows["consumer"]}
+
+
 def test_standing_follows_oldest_unpaid_bill(sql: Any) -> None:
     as_of = AS_OF.toordinal()
+    seed = seed_standings()
     rows = sql(
         "SELECT c.account_no, c.payment_standing, min(b.due_date) FROM consumer c "
         "LEFT JOIN bill b ON b.consumer_id = c.id AND b.status IN ('unpaid', 'partially_paid') "
@@ -61,12 +75,28 @@ def test_standing_follows_oldest_unpaid_bill(sql: Any) -> None:
     )
     standings = set()
     for account, value, oldest in rows:
-        if account in SAMPLE_ACCOUNTS:
-            continue  # the seed's records keep the standing the seed gives them
         due = date.fromisoformat(oldest).toordinal() if oldest else None
+        if account in SAMPLE_ACCOUNTS:
+            # the seed's standing, or worse once its unpaid bills have aged past it
+            assert value in (seed[account], standing(due, as_of)), account
+            assert worse_standing(value, standing(due, as_of)) == value, account
+            continue
         assert value == standing(due, as_of), account
         standings.add(value)
     assert standings == {"current", "past_due", "collection"}
+
+
+def test_samples_age_with_the_demos_date() -> None:
+    """Dated after the seeds' May 2025, John Doe's $75.30 (due May 15, 2025) is overdue: the
+    list does not call him "Current" beside the profile's "Payment overdue by ..." alert."""
+
+    def john(as_of: date) -> str:
+        return seed_standings(as_of)["WU-10001"]
+
+    assert john(date(2025, 5, 15)) == "current"  # due that day: not late yet
+    assert john(date(2025, 5, 16)) == "past_due"
+    assert john(date(2025, 8, 13)) == "past_due"  # 90 days
+    assert john(date(2025, 8, 14)) == "collection"
 
 
 def test_search_keys_filled_with_the_service_layer_functions(sql: Any) -> None:

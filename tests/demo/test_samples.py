@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from cso_tui.demo.fixed import DEMO_USERS
+from cso_tui.demo.fixed import DEMO_USERS, GENERATION
 
 
 def login(backend: Any) -> str:
@@ -33,6 +33,7 @@ def test_marker_value(sql: Any) -> None:
 
     (value,) = sql("SELECT value FROM app_setting WHERE key = 'demo'")[0]
     assert json.loads(value) == {
+        "generation": GENERATION,
         "seed": 42,
         "consumers": 300,
         "as_of": "2025-06-02",
@@ -54,7 +55,7 @@ def test_john_doe_profile(backend: Any) -> None:
     assert (c.category, c.sub_category) == ("Residential", "Single Family")
     assert c.status == "active" and not c.vip
     assert c.balance == Decimal("75.30")
-    assert c.payment_standing == "current"
+    assert c.payment_standing == "past_due"  # "Current" in May; his May 15 bill is open on June 2
     assert c.connection_date == date(2023, 1, 15)
     assert [(m.meter_no, m.device_no, m.utility, m.meter_type) for m in c.meters] == [
         ("M-5678", "D-9012", "water", "Smart Water Meter")

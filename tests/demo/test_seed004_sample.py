@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from cso_tui.demo import build
+from cso_tui.services.rules.aging import days_past_due, standing_of, worse_standing
 from cso_tui.services.rules.health import HealthInputs, health_score, months_between
 from demo.support import AS_OF
 
@@ -67,9 +68,10 @@ def test_the_seven_consumers(sql: Any) -> None:
         f"FROM consumer c WHERE {WU} ORDER BY 1"
     )
     assert rows == [
-        ("WU-10001", "active", "current", 7530, 0, "Residential"),
+        # "Current" in the seed's May 2025; by the demo's June 2 their bills are overdue
+        ("WU-10001", "active", "past_due", 7530, 0, "Residential"),
         ("WU-10002", "active", "current", 0, 1, "Residential"),
-        ("WU-10003", "active", "current", 11285, 0, "Residential"),
+        ("WU-10003", "active", "past_due", 11285, 0, "Residential"),
         ("WU-10004", "active", "past_due", 28785, 0, "Residential"),
         ("WU-10005", "inactive", "current", 0, 0, "Residential"),
         ("WU-10006", "temporarily_disconnected", "collection", 117920, 0, "Commercial"),
@@ -105,23 +107,23 @@ def test_balance_is_the_sum_of_open_bill_amounts(sql: Any) -> None:
     )
 
 
-def test_standing_follows_the_oldest_open_bill_on_may_20(sql: Any) -> None:
+def test_standing_is_the_seeds_until_the_bills_age_past_it(sql: Any) -> None:
     rows = sql(
         f"SELECT c.account_no, c.payment_standing, min(b.due_date) FROM consumer c "
         f"LEFT JOIN bill b ON b.consumer_id = c.id AND b.paid < b.amount WHERE {WU} "
         f"GROUP BY c.id"
     )
+
+    def rule(day: date, oldest: str | None) -> str:
+        return standing_of(days_past_due(date.fromisoformat(oldest) if oldest else None, day))
+
     for account, standing, oldest in rows:
-        if account == "WU-10001":
-            # the seed lists John Doe as "Current": its alert "Payment due in 3 days" puts its
-            # day before his May 15 due date (fixed.py keeps the standing the seed gives)
-            assert standing == "current"
-            continue
-        overdue = (SEED_DAY - date.fromisoformat(oldest)).days if oldest else 0
-        expected = "current" if overdue <= 0 else "past_due" if overdue <= 90 else "collection"
-        assert standing == expected, account
+        # the seed lists John Doe as "Current": its alert "Payment due in 3 days" puts its day
+        # before his May 15 due date; the others follow their oldest open bill on May 20
+        seeds = "current" if account == "WU-10001" else rule(SEED_DAY, oldest)
+        assert standing == worse_standing(seeds, rule(AS_OF, oldest)), account
         if account == "WU-10004":
-            assert 31 <= overdue <= 60
+            assert 31 <= (SEED_DAY - date.fromisoformat(oldest)).days <= 60
 
 
 def test_meters_and_payment_numbers_are_unique(sql: Any) -> None:
@@ -243,4 +245,5 @@ def test_recovery_view_has_more_than_david(sql: Any) -> None:
         f"SELECT c.account_no FROM consumer c WHERE {WU} "
         f"AND c.payment_standing IN ('past_due', 'collection') ORDER BY c.balance DESC"
     )
-    assert overdue == [("WU-10006",), ("WU-10007",), ("WU-10004",)]
+    # (John Doe and WU-10003 were current in the seed's May 2025: overdue by June 2)
+    assert overdue == [("WU-10006",), ("WU-10007",), ("WU-10004",), ("WU-10003",), ("WU-10001",)]

@@ -38,3 +38,21 @@ def risk_of(days: int) -> Risk:
     if days <= 90:
         return Risk.HIGH
     return Risk.CRITICAL
+
+
+#: Overdue beyond this many days: "collection" (seed 003's NP-001: "exceeding 90 days").
+COLLECTION_AFTER_DAYS = 90
+
+#: Payment standings, mildest first.
+STANDINGS = ("current", "past_due", "collection")
+
+
+def standing_of(days: int) -> str:
+    """An account's payment standing from :func:`days_past_due` of its oldest unpaid bill."""
+    if days <= 0:
+        return "current"
+    return "past_due" if days <= COLLECTION_AFTER_DAYS else "collection"
+
+
+def worse_standing(a: str, b: str) -> str:
+    return a if STANDINGS.index(a) >= STANDINGS.index(b) else b
