@@ -197,8 +197,40 @@ class SearchIndexV3(SearchIndexV2):
         conn.exec_driver_sql(SearchIndexV1.PG_INDEXES["ix_consumer_search_trgm"])
 
 
+class SearchIndexV4(SearchIndexV3):
+    """V3 with, on PostgreSQL, the consumer list's name order carrying the words (``INCLUDE
+    (search_tsv)`` on ``ix_consumer_name_id``, same key columns).
+
+    The list's search box with a common surname walks the name order checking each row's
+    words: ~70 rows read from the table for every one shown (a table read each, 141 ms p95
+    at 1M consumers with the default 128 MB of shared buffers). With the words in the index
+    the walk is an index-only scan, and only the page's rows are read from the table.
+    """
+
+    NAME_ORDER = (
+        "CREATE INDEX ix_consumer_name_id ON consumer "
+        "(name, id, status, category, payment_standing, vip, balance) INCLUDE (search_tsv)"
+    )
+    PG_INDEXES = {**SearchIndexV3.PG_INDEXES, "ix_consumer_name_id": NAME_ORDER}
+
+    def upgrade_from_v3(self, conn: Connection) -> None:
+        if conn.dialect.name == "sqlite":
+            return
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_consumer_name_id")
+        conn.exec_driver_sql(self.NAME_ORDER)
+
+    def downgrade_to_v3(self, conn: Connection) -> None:
+        if conn.dialect.name == "sqlite":
+            return
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_consumer_name_id")
+        conn.exec_driver_sql(
+            "CREATE INDEX ix_consumer_name_id ON consumer "
+            "(name, id, status, category, payment_standing, vip, balance)"
+        )
+
+
 #: The search index of the current schema (the demo builder suspends and rebuilds it).
-search_index = SearchIndexV3()
+search_index = SearchIndexV4()
 
 
 def append_only_audit(conn: Connection) -> None:

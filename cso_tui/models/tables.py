@@ -196,6 +196,7 @@ class Consumer(SQLModel, table=True):
         Index("ix_consumer_standing_balance", "payment_standing", "balance"),
         # the consumer list's sort orders (keyset paging on the key, then id), carrying the
         # filter columns so that a filtered page reads the table only for the rows it shows
+        # (on PostgreSQL the name order also carries the search words: SearchIndexV4)
         Index("ix_consumer_name_id", "name", "id", *_LIST_FILTERS, "balance"),
         Index("ix_consumer_balance_id", "balance", "id", *_LIST_FILTERS),
         Index("ix_consumer_account_filters", "account_no", *_LIST_FILTERS, "balance"),

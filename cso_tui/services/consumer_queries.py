@@ -316,11 +316,17 @@ def list_consumers(
     # few matches are all read anyway: count them in the same pass (a table read each)
     counted_here = few and cursor is None
     total = ", count(*) OVER () AS total" if counted_here else ""
-    sql = (
-        f"SELECT c.id, {ROW_COLUMNS}{total} FROM {source} "
-        + (f"WHERE {' AND '.join(page_where)} " if page_where else "")
-        + f"ORDER BY {column} {order}, c.id {order} LIMIT :lim"
-    )
+    where_sql = f"WHERE {' AND '.join(page_where)} " if page_where else ""
+    ordered = f"ORDER BY {column} {order}, c.id {order}"
+    if dialect == "postgresql" and not few and detect(query.text).kind is SearchKind.NAME:
+        # a common word: find the page's ids in the name order alone (it carries the words,
+        # SearchIndexV4: an index-only walk), then read just those rows
+        sql = (
+            f"SELECT c.id, {ROW_COLUMNS} FROM consumer c WHERE c.id IN "
+            f"(SELECT c.id FROM consumer c {where_sql}{ordered} LIMIT :lim) {ordered}"
+        )
+    else:
+        sql = f"SELECT c.id, {ROW_COLUMNS}{total} FROM {source} {where_sql}{ordered} LIMIT :lim"
     rows = _rows(conn, sql, {**params, "lim": limit + 1})
     next_cursor = None
     if len(rows) > limit:

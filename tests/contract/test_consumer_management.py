@@ -123,6 +123,38 @@ def test_list_search_reads_names_accounts_contacts_and_addresses(
     assert page.matches == len(expected)
 
 
+@pytest.mark.parametrize("sort", list(ConsumerSort))
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_common_word_pages_as_a_rare_one(
+    readonly_world: World, monkeypatch: pytest.MonkeyPatch, sort: ConsumerSort, descending: bool
+) -> None:
+    """A word with many matches walks the sort order (on PostgreSQL: the page's ids from the
+    name order's words, then their rows); a rare one fetches its matches and sorts them. Both
+    give the same pages."""
+    from cso_tui.services import consumer_queries
+
+    b, t = readonly_world.backend, readonly_world.token()
+
+    def pages() -> list[list[str]]:
+        out: list[list[str]] = []
+        cursor = None
+        query = ConsumerQuery(text="john", sort=sort, descending=descending)
+        while True:
+            page = b.list_consumers(t, query, cursor, 2)
+            out.append([r.account_no for r in page.items])
+            cursor = page.next_cursor
+            if cursor is None:
+                return out
+
+    rare = pages()
+    monkeypatch.setattr(consumer_queries, "FEW_TEXT_MATCHES", {"sqlite": 0, "postgresql": 0})
+    common = pages()
+    assert common == rare
+    assert sorted(a for page in rare for a in page) == sorted(
+        ["WU-10001", "WU-10003", "WU-10004", "ACC-2024-001789", "WU-10007"]
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
