@@ -20,7 +20,7 @@ from textual.theme import Theme
 from textual.timer import Timer
 
 from cso_tui.commands import ConsumerProvider, NavigationProvider
-from cso_tui.screens.base import ConnectionRestored, SessionResumed, describe_error
+from cso_tui.screens.base import ConnectionRestored, SessionResumed, describe_error, is_typing
 from cso_tui.screens.help import HelpScreen, key_rows
 from cso_tui.screens.login import LoginScreen
 from cso_tui.screens.relogin import ReloginScreen
@@ -102,7 +102,8 @@ class CsoApp(App[None], inherit_bindings=False):
             show=False,  # the footer shows it on its right
         ),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
-        Binding("slash,ctrl+f", "search", "Search", id="app.search"),
+        # priority (as the key arrives, see focus_now): "/smith" typed in one burst searches
+        Binding("slash,ctrl+f", "search", "Search", id="app.search", priority=True),
         # ctrl+l / ctrl+g: not Input's editing keys, and pass through SSH and tmux
         Binding("ctrl+l", "consumers", "Consumer list", show=False, id="app.consumers"),
         Binding("ctrl+g", "collections", "Collections", show=False, id="app.collections"),
@@ -409,6 +410,11 @@ class CsoApp(App[None], inherit_bindings=False):
         self.push_screen(kind(subtitle=f"{title} · {session.full_name} ({session.role_label})"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("search", "consumers", "collections"):
+        if action == "search":
+            # while typing, "/" is a character and ctrl+f the box's own key
+            if self.session is None:
+                return False
+            return None if is_typing(self.screen) else True
+        if action in ("consumers", "collections"):
             return self.session is not None
         return True

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.widgets import Input, Select, TextArea
 
 from cso_tui.services.errors import ServiceError
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.widget import Widget
+
     from cso_tui.app import CsoApp
 
 
@@ -25,6 +29,23 @@ def describe_error(error: BaseException) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     name = type(error).__name__
     return f"Unexpected error ({name}): {text}" if text else f"Unexpected error ({name})."
+
+
+def is_typing(screen: Screen[Any]) -> bool:
+    """The focus is where keys are text (a box, a text area, an open pick list): letters and
+    digits bound on the screen are the user's text there, not commands."""
+    focused = screen.focused
+    if focused is None:
+        return False
+    return isinstance(focused, Input | TextArea) or isinstance(focused.parent, Select)
+
+
+def focus_now(widget: Widget) -> None:
+    """Focus ``widget`` at once. ``widget.focus()`` waits behind the messages already queued,
+    keys included. (A key that moves the focus must also act as it arrives, a priority
+    binding: a plain one runs only once the key has bubbled back up from the widget it was
+    sent to, and the keys typed after it have been sent there too.)"""
+    widget.screen.set_focus(widget)
 
 
 def escape_markup(text: str) -> str:

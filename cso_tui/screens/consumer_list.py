@@ -49,6 +49,8 @@ from cso_tui.screens.base import (
     cso_app,
     describe_error,
     escape_markup,
+    focus_now,
+    is_typing,
 )
 from cso_tui.services.errors import (
     PermissionDeniedError,
@@ -466,7 +468,9 @@ class ConsumerListScreen(Screen[None]):
         # enter on a row: the table's own key; listed here for the help (the footer is full)
         Binding("enter", "open_profile", "Open the profile", show=False, id="consumers.open"),
         Binding("space", "tick", "Select", id="consumers.toggle"),
-        Binding("s", "focus_search", "Search box", show=False, id="consumers.search"),
+        Binding(
+            "s", "focus_search", "Search box", show=False, priority=True, id="consumers.search"
+        ),  # priority: "sDoe" in one burst (see focus_now)
         Binding("f", "filters", "Filters", id="consumers.filters"),
         Binding("o", "sort", "Sort", id="consumers.sort"),
         Binding("b", "bulk", "Bulk", id="consumers.bulk"),
@@ -997,7 +1001,7 @@ class ConsumerListScreen(Screen[None]):
 
     def action_focus_search(self) -> None:
         box = self.search_box
-        box.focus()
+        focus_now(box)
         box.cursor_position = len(box.value)
 
     def action_to_table(self) -> None:
@@ -1018,7 +1022,7 @@ class ConsumerListScreen(Screen[None]):
             self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        typing = isinstance(self.focused, Input)
+        typing = is_typing(self)
         if action in ("tick", "select_all"):
             return None if typing else True
         if action in ("filters", "sort", "reverse", "columns", "focus_search", "refresh", "new"):

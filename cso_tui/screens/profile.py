@@ -28,6 +28,8 @@ from cso_tui.screens.base import (
     SessionResumed,
     cso_app,
     describe_error,
+    focus_now,
+    is_typing,
 )
 from cso_tui.screens.edit_consumer import EditConsumerScreen
 from cso_tui.screens.profile_actions import (
@@ -147,6 +149,18 @@ class ProfileHeader(Vertical):
         alerts.display = bool(profile.alerts)
 
 
+class ProfileTabs(TabbedContent):
+    """Tabs that follow the focus only while it is still there. A focus given to a tab's
+    content after the keys had moved on (its data came late) would otherwise pull the tabs
+    back to it: "7" then "8" in quick succession ended on tab 7."""
+
+    def on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        focused = self.screen.focused
+        if focused is None or event.tab_pane not in focused.ancestors:
+            event.prevent_default()  # stale: TabbedContent's own handler would switch back
+            event.stop()
+
+
 class ProfileScreen(Screen[None]):
     HELP_TITLE = "Consumer profile"
     CSS_PATH = "profile.tcss"
@@ -154,8 +168,9 @@ class ProfileScreen(Screen[None]):
 
     BINDINGS = [
         # each tab's own keys, live while that tab is shown (check_action); first in the footer
+        # priority, like the tab numbers: "9n" or "0sPAY" in one burst (see focus_now)
         *(
-            replace(binding, action=f"pane_key('{pane.TAB}', '{binding.action}')")
+            replace(binding, action=f"pane_key('{pane.TAB}', '{binding.action}')", priority=True)
             for pane in PANES
             for binding in pane.KEYS
         ),
@@ -175,7 +190,7 @@ class ProfileScreen(Screen[None]):
         ),
         *(
             Binding(key, f"show_tab('{pane.TAB}')", f"{pane.TITLE} tab", show=False,
-                    id=f"profile.tab_{pane.TAB}")
+                    priority=True, id=f"profile.tab_{pane.TAB}")
             for key, pane in zip(TAB_KEYS, PANES, strict=True)
         ),
     ]  # fmt: skip
@@ -225,7 +240,7 @@ class ProfileScreen(Screen[None]):
         display = cso_app(self).settings.display
         yield Header(show_clock=False, icon="≡")
         yield ProfileHeader(id="profile-header")
-        with TabbedContent(id="profile-tabs", initial=f"tab-{TAB_IDS[0]}"):
+        with ProfileTabs(id="profile-tabs", initial=f"tab-{TAB_IDS[0]}"):
             for pane in PANES:
                 with TabPane(pane.SHORT, id=f"tab-{pane.TAB}"):
                     yield pane(self.account_no, display)
@@ -380,7 +395,7 @@ class ProfileScreen(Screen[None]):
             return
         target = self.pane(tab).focus_target()
         if target is not None:
-            target.focus()
+            focus_now(target)  # checked and given at once: no key can come in between
 
     def action_show_tab(self, tab: str) -> None:
         if self.missing:
@@ -578,12 +593,14 @@ class ProfileScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("update", "actions"):
             return self.profile is not None and not self.missing
-        if action in ("show_tab", "next_tab", "previous_tab", "reload"):
+        if action == "show_tab":
+            return not self.missing and not is_typing(self)  # (a digit in a box is text)
+        if action in ("next_tab", "previous_tab", "reload"):
             return not self.missing or action == "reload"
         if action == "pane_key":
             tab, pane_action = parameters
-            if tab != self.current_tab or self.missing:
-                return False  # another tab's key: hidden, and the key is free
+            if tab != self.current_tab or self.missing or is_typing(self):
+                return False  # another tab's key, or a letter typed in a box
             return self.pane(str(tab)).check_action(str(pane_action), ())
         return True
 

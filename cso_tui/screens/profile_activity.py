@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from cso_tui.formatting import format_money
-from cso_tui.screens.base import cso_app, describe_error, escape_markup
+from cso_tui.screens.base import cso_app, describe_error, escape_markup, focus_now
 from cso_tui.screens.profile_lists import hanging_grid
 from cso_tui.screens.profile_pane import ProfilePane
 from cso_tui.screens.profile_text import ACTIVITY_CATEGORIES, long_datetime, plural
@@ -239,7 +239,7 @@ class ActivityPane(ProfilePane):
         self.query_one("#activity-category", Select).value = values[(index + 1) % len(values)]
 
     def action_find(self) -> None:
-        self.query_one("#activity-search", Input).focus()
+        focus_now(self.query_one("#activity-search", Input))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "more":

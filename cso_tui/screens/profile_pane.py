@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from cso_tui.screens.base import cso_app, describe_error, escape_markup
+from cso_tui.screens.base import cso_app, describe_error, escape_markup, focus_now
 from cso_tui.services.errors import NotFoundError, SessionExpiredError, UnavailableError
 from cso_tui.widgets.badges import Tone, tone_styles
 
@@ -176,7 +176,7 @@ class ProfilePane(Vertical):
         if focused is None or self not in focused.ancestors_with_self:
             target = self.focus_target()
             if target is not None:
-                target.focus()
+                focus_now(target)
 
     def on_profile_pane_failed(self, message: Failed) -> None:
         message.stop()

@@ -25,6 +25,7 @@ from cso_tui.screens.base import (
     cso_app,
     describe_error,
     escape_markup,
+    focus_now,
 )
 from cso_tui.screens.edit_consumer import EditConsumerScreen
 from cso_tui.services.errors import NotFoundError, SessionExpiredError
@@ -157,7 +158,7 @@ class SearchScreen(Screen[None]):
         """Focus the search box with its text selected, ready to type over."""
         self.close_details()
         search = self.query_one("#search", Input)
-        search.focus()
+        focus_now(search)
         search.select_all()
 
     # ------------------------------------------------------------ searching
@@ -371,9 +372,9 @@ class SearchScreen(Screen[None]):
         self.details_account = None
         self.remove_class("-details-open")
         if self.has_class("-has-results"):
-            self.results.focus()
+            focus_now(self.results)
         else:
-            self.query_one("#search", Input).focus()
+            focus_now(self.query_one("#search", Input))
         self.refresh_bindings()
 
     # ------------------------------------------------------------ after a pause
@@ -434,7 +435,7 @@ class SearchScreen(Screen[None]):
         if self.details_open:
             self.close_details()
         elif self.focused is not self.query_one("#search", Input):
-            self.query_one("#search", Input).focus()
+            focus_now(self.query_one("#search", Input))
 
     def action_box_down(self) -> None:
         if self.focused is not self.query_one("#search", Input):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
@@ -725,3 +726,17 @@ async def test_a_field_technician_is_told_collections_are_not_theirs(demo_url: s
         status = screen.query_one("#recovery-status", Label)
         await wait_until(pilot, lambda: "recovery executives" in str(status.content), "refusal")
         assert not isinstance(app.screen, LoginScreen)
+
+
+async def test_the_search_key_and_a_name_typed_in_one_burst(demo_url: str) -> None:
+    """ "s" then "Doe" sent together (a fast typist over SSH): the name lands in the box the
+    key focused, none of its letters on the table; "s" typed in the box is text."""
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        screen = await open_list(pilot)
+        assert screen.focused is not screen.search_box
+        for key in ("s", "D", "o", "e", "s"):
+            app.post_message(events.Key(key, key))
+        await wait_until(pilot, lambda: screen.search_box.value == "Does", "the name in the box")
+        assert screen.focused is screen.search_box

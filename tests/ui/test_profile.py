@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from textual import events
-from textual.widgets import Input, Label, Select, Static, TabbedContent
+from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
 
 from cso_tui.screens.edit_consumer import EditConsumerScreen
 from cso_tui.screens.help import HelpScreen
@@ -263,6 +263,11 @@ async def test_keys_typed_ahead_land_on_the_tab_they_reach(
         tabs.post_message(late)
         await pilot.pause()
         assert screen.current_tab == "notes"
+        # nor does a focus given to a tab's content after the keys left it (its data came late)
+        left = screen.query_one("#tab-documents", TabPane)
+        left.post_message(TabPane.Focused(left))
+        await pilot.pause()
+        assert screen.current_tab == "notes" and screen.tabs.active == "tab-notes"
         form = await open_form(pilot, screen, "n")
         assert form.spec.key == "add_note"
 
@@ -291,6 +296,19 @@ async def test_a_tabs_key_typed_with_its_number_reaches_that_tab(
         assert screen.active_bindings["n"].binding.description == "Add note"
         await show_tab(pilot, screen, "4", "service")
         assert screen.active_bindings["n"].binding.description == "New order"
+
+
+async def test_activity_search_key_and_its_text_in_one_burst(
+    demo_url: str, seed_clock: Clock
+) -> None:
+    app = profile_app(demo_url, seed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_profile(pilot)
+        for key in ("0", "s", "P", "A", "Y"):
+            app.post_message(events.Key(key, key))
+        box = screen.query_one("#activity-search", Input)
+        await wait_until(pilot, lambda: box.value == "PAY", "the text in the search box")
+        assert app.focused is box and screen.current_tab == "activity"
 
 
 async def test_help_lists_the_shown_tabs_own_keys(demo_url: str, seed_clock: Clock) -> None:

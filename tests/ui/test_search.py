@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input, Label, Static
 
@@ -286,3 +287,20 @@ async def test_someone_else_logging_in_drops_the_unsaved_input(demo_url: str) ->
         screen = await login(pilot, "callcenter")
         assert screen is not home
         assert screen.query_one("#search", Input).value == ""
+
+
+async def test_slash_and_a_name_in_one_burst_search_again(demo_url: str) -> None:
+    """From the results, "/" then a name sent together: the name replaces the box's text
+    (none of its letters reach the results, where they are keys); a "/" in the box is text."""
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        screen = await search(pilot, "doe")
+        await pilot.press("down")
+        await wait_until(pilot, lambda: screen.focused is screen.results, "focus on the results")
+        for key in ("slash", "s", "m", "i", "t", "h"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        box = screen.query_one("#search", Input)
+        await wait_until(pilot, lambda: box.value == "smith", "the new name in the box")
+        await pilot.press("slash")
+        assert box.value == "smith/"
