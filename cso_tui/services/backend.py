@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ConsumerCreate,
         ConsumerKpis,
         ConsumerListPage,
+        ConsumerLockOut,
         ConsumerProfile,
         ConsumerQuery,
         ConsumerSummary,
@@ -95,6 +96,17 @@ class Backend(Protocol):
 
     def add_note(self, token: str, account_no: str, body: str, idempotency_key: str) -> NoteOut:
         """Add a note to the consumer's account, authored by the caller."""
+        ...
+
+    def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:
+        """Hold the consumer's profile while a request is made for it (seed 003 AC002): no one
+        else may change it or hold it meanwhile (ConflictError naming the holder). The hold
+        lapses after ``consumer_lock_minutes`` (setting, default 15) unless the holder locks
+        again, which renews it."""
+        ...
+
+    def release_consumer(self, token: str, account_no: str) -> None:
+        """Let go of the caller's hold on the consumer's profile (nothing if none)."""
         ...
 
     def list_notes(self, token: str, account_no: str, limit: int = 20) -> list[NoteOut]:

@@ -40,6 +40,7 @@ from cso_tui.models import (
     Communication,
     Complaint,
     Consumer,
+    ConsumerLock,
     DisconnectionRequest,
     Document,
     IdempotencyRecord,
@@ -85,6 +86,7 @@ from cso_tui.services.schemas import (
     ConsumerCreate,
     ConsumerKpis,
     ConsumerListPage,
+    ConsumerLockOut,
     ConsumerProfile,
     ConsumerQuery,
     ConsumerSummary,
@@ -603,6 +605,7 @@ class LocalBackend:
 
         def act(s: Session) -> ConsumerSummary:
             consumer = self._consumer(s, account_no)
+            self._held_by_other(s, consumer, actor)
             before = {k: _jsonable(getattr(consumer, k)) for k in values}
             if consumer.version != expected_version:
                 raise _stale(consumer.version)
@@ -670,6 +673,81 @@ class LocalBackend:
 
         request = {"account_no": account_no, "body": text_}
         return self._once(actor, idempotency_key, "add_note", request, NoteOut, act)
+
+    # ------------------------------------------------------------ profile holds (seed 003)
+
+    def _lock_minutes(self, s: Session) -> int:
+        setting = s.get(AppSetting, "consumer_lock_minutes")
+        value = setting.value if setting is not None else None
+        return value if isinstance(value, int) and 1 <= value <= 24 * 60 else LOCK_MINUTES
+
+    def _held_by_other(self, s: Session, consumer: Consumer, actor: Actor) -> None:
+        """Refuse a change while someone else holds the profile (and their hold is live)."""
+        lock = s.get(ConsumerLock, consumer.id)
+        if lock is None or lock.user_id == actor.user_id:
+            return
+        expires = cq._utc(lock.expires_at)
+        if expires is None or expires <= self._clock():
+            return
+        holder = s.get(User, lock.user_id)
+        name = holder.full_name if holder is not None else "another user"
+        minutes = max(1, int((expires - self._clock()).total_seconds() + 59) // 60)
+        raise ConflictError(
+            f"{consumer.account_no} is held by {name} ({lock.purpose}) for up to {minutes} more "
+            f"minute{'s' if minutes != 1 else ''}: try again then, or ask them to finish."
+        )
+
+    def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:
+        actor = self._authorize(token, "lock_consumer")
+        purpose_ = validation.required_text("purpose", purpose, "Purpose", 60)
+        with self._write() as s:
+            consumer = s.exec(
+                select(Consumer)
+                .where(Consumer.account_no == account_no.strip().upper())
+                .with_for_update()  # two desks locking at once: one waits (PostgreSQL)
+            ).first()
+            if consumer is None:
+                raise NotFoundError(f"No consumer with account number {account_no.strip()}.")
+            self._held_by_other(s, consumer, actor)
+            now = self._clock()
+            expires = now + timedelta(minutes=self._lock_minutes(s))
+            lock = s.get(ConsumerLock, consumer.id)
+            renewed = lock is not None and lock.user_id == actor.user_id
+            if lock is None:
+                lock = ConsumerLock(
+                    consumer_id=consumer.id,  # type: ignore[arg-type]
+                    user_id=actor.user_id,
+                    purpose=purpose_,
+                    since=now,
+                    expires_at=expires,
+                )
+            if not renewed:  # new, or taken over once the last holder's lapsed
+                lock.user_id, lock.since = actor.user_id, now
+            lock.purpose, lock.expires_at = purpose_, expires
+            s.add(lock)
+            if not renewed:  # a renewal is a heartbeat, not a change of who holds it
+                self._audit(
+                    s, actor, "consumer_locked", "consumer", consumer.account_no,
+                    after={"purpose": purpose_, "expires_at": expires.isoformat()},
+                )  # fmt: skip
+            return ConsumerLockOut(
+                account_no=consumer.account_no,
+                holder=actor.full_name,
+                holder_username=actor.username,
+                purpose=purpose_,
+                since=cq._utc(lock.since) or now,
+                expires_at=expires,
+            )
+
+    def release_consumer(self, token: str, account_no: str) -> None:
+        actor = self._authorize(token, "release_consumer")
+        with self._write() as s:
+            consumer = self._consumer(s, account_no)
+            lock = s.get(ConsumerLock, consumer.id)
+            if lock is None or lock.user_id != actor.user_id:
+                return
+            s.delete(lock)
+            self._audit(s, actor, "consumer_released", "consumer", consumer.account_no)
 
     def list_notes(self, token: str, account_no: str, limit: int = 20) -> list[NoteOut]:
         self._authorize(token, "list_notes")
@@ -1615,6 +1693,8 @@ def _validated_changes(changes: ConsumerUpdate) -> dict[str, Any]:
 
 EXPORT_LIMIT = 10_000
 PRIORITIES = ("high", "medium", "low")
+#: How long a profile hold lasts unless renewed (setting ``consumer_lock_minutes``).
+LOCK_MINUTES = 15
 _MAX_BULK = 1000
 
 

@@ -274,6 +274,17 @@ class TabCounts(Model):
     notes: int
 
 
+class ConsumerLockOut(Model):
+    """A consumer profile held while a request is made for it (seed 003 AC002)."""
+
+    account_no: str
+    holder: str  # the holder's full name
+    holder_username: str
+    purpose: str  # "disconnection request"
+    since: datetime
+    expires_at: datetime  # unless renewed by locking again
+
+
 class ConsumerProfile(Model):
     """Seed 004's profile: header, contact, account, payment details, insights, connections."""
 

@@ -72,6 +72,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "create_service_order": CONSUMER_EDITORS,
     "record_reading": CONSUMER_EDITORS | {Role.FIELD_TECHNICIAN, Role.BILLING_SPECIALIST},
     "create_request": CONSUMER_EDITORS,
+    # seed 003: who makes disconnection / reconnection requests holds the profile meanwhile
+    "lock_consumer": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
+    "release_consumer": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
     "register_complaint": DESK_STAFF,
     "send_message": DESK_STAFF,
     "attach_document": DESK_STAFF,
