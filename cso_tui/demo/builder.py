@@ -110,6 +110,10 @@ def build(
         with engine.begin() as conn:
             raw = conn.connection.dbapi_connection
             writer: Writer = SqliteWriter(raw) if dialect == "sqlite" else PostgresWriter(raw)
+            for table in fixed.settings_rows(TimeText(dialect), as_of):
+                # the demo's own settings (the seed's, with its ids) replace the defaults a
+                # new database gets from migration 0006
+                conn.exec_driver_sql(f"DELETE FROM {table}")
             with _search_index_suspended(conn), _totals_suspended(conn):
                 with _indexes_suspended(conn):
                     t = lap("prepare", t)

@@ -31,6 +31,7 @@ from cso_tui.demo import fixed, vocab
 from cso_tui.demo.writer import Row, TimeText
 from cso_tui.models.enums import Role
 from cso_tui.services.rules.aging import standing_of
+from cso_tui.services.rules.disconnection_defaults import REASONS, TIME_SLOTS
 from cso_tui.services.rules.search_terms import email_key, phone_key
 
 BILL_MONTHS = 6
@@ -161,7 +162,7 @@ class Synthesizer:
             issues.reverse()
             self.bill_days.append(tuple(issues))
             self.seasons.append(tuple(_season(date.fromordinal(d).month) for d in issues))
-        self.reason_rows = {r[0]: (fixed.REASON_ID[r[0]], *r) for r in fixed.REASONS}
+        self.reason_rows = {r[0]: (fixed.REASON_ID[r[0]], *r) for r in REASONS}
         self.stock_done = False
         # Day texts and office UTC offsets as lists indexed by ordinal - base: formatting is
         # most of the generator's time otherwise.
@@ -912,7 +913,7 @@ class Synthesizer:
             (
                 oid, f"SO-{c.order_no}", cid, disconnection_id, complaint_id,
                 f"{order_type} - {name}"[:160], order_type, description, status, priority,
-                self.day(due // DAY), fixed.TIME_SLOTS[int(r() * len(fixed.TIME_SLOTS))][0],
+                self.day(due // DAY), TIME_SLOTS[int(r() * len(TIME_SLOTS))][0],
                 30 * (1 + int(r() * 8)), None, ts(at),
                 self.dispatchers[int(r() * len(self.dispatchers))],
                 self.technicians[int(r() * len(self.technicians))] if is_assigned else None,
@@ -967,7 +968,7 @@ class Synthesizer:
         disconnections.append(
             (
                 dis_id, self._dis_no(created), cid, applies, rid, code, rname, desc, priority,
-                int(approval), self.day(ended), fixed.TIME_SLOTS[int(r() * 5)][0], None,
+                int(approval), self.day(ended), TIME_SLOTS[int(r() * 5)][0], None,
                 1, "closed" if closed else "completed", ts(created), by, ts(resolved), by,
                 self.recovery[int(r() * len(self.recovery))], ts(ack), ts(response),
                 ts(resolved), ts(resolved + HOUR) if closed else None,
@@ -1010,7 +1011,7 @@ class Synthesizer:
             (
                 dis_id, self._dis_no(created), cid, applies, rid, code, rname, desc, priority,
                 int(approval), self.day(day + 3 + int(r() * 5)),
-                fixed.TIME_SLOTS[int(r() * 5)][0], None, 1, state, ts(created), by,
+                TIME_SLOTS[int(r() * 5)][0], None, 1, state, ts(created), by,
                 ts(hold if state == "on_hold" else ack if state != "pending" else created), by,
                 self.recovery[int(r() * len(self.recovery))] if state != "pending" else None,
                 None if state == "pending" else ts(ack), None, None, None, None, None,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         ConsumerSummary,
         ConsumerUpdate,
         ConsumptionOut,
+        DisconnectionSettings,
         DocumentOut,
         DocumentUpload,
         NewMessage,
@@ -96,6 +97,12 @@ class Backend(Protocol):
 
     def add_note(self, token: str, account_no: str, body: str, idempotency_key: str) -> NoteOut:
         """Add a note to the consumer's account, authored by the caller."""
+        ...
+
+    def disconnection_settings(self, token: str) -> DisconnectionSettings:
+        """Reasons (code, priority, description, approval flag), time slots, SLA targets per
+        request type and the closure checklist with how many of its items must be ticked
+        (setting ``checklist_required``, default all)."""
         ...
 
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:

@@ -93,6 +93,7 @@ from cso_tui.services.schemas import (
     ConsumerUpdate,
     ConsumptionOut,
     DemoUser,
+    DisconnectionSettings,
     DocumentOut,
     DocumentUpload,
     MeterBrief,
@@ -101,6 +102,7 @@ from cso_tui.services.schemas import (
     NoteOut,
     PaymentOut,
     ReadingOut,
+    ReasonOut,
     RecoveryPage,
     RequestOut,
     SearchKind,
@@ -108,6 +110,8 @@ from cso_tui.services.schemas import (
     ServiceOrderOut,
     SessionInfo,
     SessionsEnded,
+    SlaTargetOut,
+    TimeSlotOut,
     UserOut,
 )
 
@@ -697,6 +701,65 @@ class LocalBackend:
             f"minute{'s' if minutes != 1 else ''}: try again then, or ask them to finish."
         )
 
+    def disconnection_settings(self, token: str) -> DisconnectionSettings:
+        with self._reading(token, "disconnection_settings") as (_actor, conn):
+            reasons = [
+                ReasonOut(
+                    code=r.code,
+                    name=r.name,
+                    description=r.description,
+                    priority=r.priority,
+                    requires_approval=bool(r.requires_approval),
+                    applies_to=r.applies_to,
+                )
+                for r in conn.execute(
+                    text(
+                        "SELECT code, name, description, priority, requires_approval, applies_to "
+                        "FROM disconnection_reason WHERE active ORDER BY position, id"
+                    )
+                )
+            ]
+            slots = [
+                TimeSlotOut(label=r.label, start_minute=r.start_minute, end_minute=r.end_minute)
+                for r in conn.execute(
+                    text(
+                        "SELECT label, start_minute, end_minute FROM time_slot WHERE active "
+                        "ORDER BY start_minute, id"
+                    )
+                )
+            ]
+            targets = [
+                SlaTargetOut(
+                    request_type=r.request_type,
+                    acknowledgement_hours=Decimal(str(r.acknowledgement_hours)),
+                    response_hours=Decimal(str(r.response_hours)),
+                    resolution_hours=Decimal(str(r.resolution_hours)),
+                )
+                for r in conn.execute(
+                    text(
+                        "SELECT request_type, acknowledgement_hours, response_hours, "
+                        "resolution_hours FROM sla_target ORDER BY request_type"
+                    )
+                )
+            ]
+            checklist = [
+                row[0]
+                for row in conn.execute(
+                    text("SELECT text FROM checklist_item WHERE active ORDER BY position, id")
+                )
+            ]
+            value = _setting(conn, "checklist_required")
+            required = (
+                value if isinstance(value, int) and 0 < value <= len(checklist) else len(checklist)
+            )
+            return DisconnectionSettings(
+                reasons=reasons,
+                time_slots=slots,
+                sla_targets=targets,
+                checklist=checklist,
+                checklist_required=required,
+            )
+
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:
         actor = self._authorize(token, "lock_consumer")
         purpose_ = validation.required_text("purpose", purpose, "Purpose", 60)
@@ -828,9 +891,7 @@ class LocalBackend:
         return out.getvalue()
 
     def _catalog(self, conn: Connection) -> dict[str, tuple[str, ...]]:
-        row = conn.execute(text("SELECT value FROM app_setting WHERE key = 'catalog'")).first()
-        value = row[0] if row else None
-        return catalog.lists(json.loads(value) if isinstance(value, str) else value)
+        return catalog.lists(_setting(conn, "catalog"))
 
     def _next_number(self, s: Session, name: str, floor: int = 0) -> int:
         """The next number of identifier sequence ``name`` (inside the write transaction: on
@@ -1701,6 +1762,13 @@ _MAX_BULK = 1000
 def _reading_text(value: Decimal) -> str:
     """12580.00 -> "12,580"; 12580.50 -> "12,580.5" (as the meter shows it)."""
     return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _setting(conn: Connection, key: str) -> Any:
+    """The database setting ``key`` (app_setting, JSON), or None."""
+    row = conn.execute(text("SELECT value FROM app_setting WHERE key = :k"), {"k": key}).first()
+    value = row[0] if row else None
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _account_list(account_nos: list[str]) -> list[str]:

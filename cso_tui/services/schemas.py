@@ -274,6 +274,38 @@ class TabCounts(Model):
     notes: int
 
 
+class ReasonOut(Model):
+    code: str  # NP-001
+    name: str  # Non-payment of bills
+    description: str
+    priority: str  # high, medium, low
+    requires_approval: bool
+    applies_to: str  # disconnection, reconnection
+
+
+class TimeSlotOut(Model):
+    label: str  # 10:00 AM - 12:00 PM
+    start_minute: int  # after midnight, office time
+    end_minute: int
+
+
+class SlaTargetOut(Model):
+    request_type: str
+    acknowledgement_hours: Decimal
+    response_hours: Decimal
+    resolution_hours: Decimal
+
+
+class DisconnectionSettings(Model):
+    """What a disconnection or reconnection request is made with (seed 003, settings)."""
+
+    reasons: list[ReasonOut]  # active ones, in their order
+    time_slots: list[TimeSlotOut]
+    sla_targets: list[SlaTargetOut]
+    checklist: list[str]  # the account closure checklist, in order
+    checklist_required: int  # ticks needed before Execute Disconnection
+
+
 class ConsumerLockOut(Model):
     """A consumer profile held while a request is made for it (seed 003 AC002)."""
 

@@ -73,6 +73,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "record_reading": CONSUMER_EDITORS | {Role.FIELD_TECHNICIAN, Role.BILLING_SPECIALIST},
     "create_request": CONSUMER_EDITORS,
     # seed 003: who makes disconnection / reconnection requests holds the profile meanwhile
+    "disconnection_settings": ALL_STAFF,
     "lock_consumer": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
     "release_consumer": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
     "register_complaint": DESK_STAFF,
