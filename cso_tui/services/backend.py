@@ -31,9 +31,11 @@ if TYPE_CHECKING:
         ConsumerSummary,
         ConsumerUpdate,
         ConsumptionOut,
+        DisconnectionRequestOut,
         DisconnectionSettings,
         DocumentOut,
         DocumentUpload,
+        NewDisconnectionRequest,
         NewMessage,
         NewServiceOrder,
         NoteOut,
@@ -103,6 +105,18 @@ class Backend(Protocol):
         """Reasons (code, priority, description, approval flag), time slots, SLA targets per
         request type and the closure checklist with how many of its items must be ticked
         (setting ``checklist_required``, default all)."""
+        ...
+
+    def create_disconnection_request(
+        self, token: str, request: NewDisconnectionRequest, idempotency_key: str
+    ) -> DisconnectionRequestOut:
+        """Make a disconnection request (or a reconnection request, for an inactive consumer)
+        with the next DIS-YYYY-NNNNNN number: the reason from the settings (its code,
+        priority, description and approval flag copied), a preferred date not in the past,
+        a configured time slot, notes of at most 250 characters. An open request of the
+        same type for the consumer is refused; so is one while someone else holds the
+        profile, and the caller's own hold is released. With ``notify_customer`` an email
+        goes to the outbox, in the same transaction. Audited."""
         ...
 
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:

@@ -18,12 +18,14 @@ import mimetypes
 import re
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, bindparam, func, insert, text, update
@@ -41,6 +43,7 @@ from cso_tui.models import (
     Complaint,
     Consumer,
     ConsumerLock,
+    DisconnectionReason,
     DisconnectionRequest,
     Document,
     IdempotencyRecord,
@@ -93,10 +96,12 @@ from cso_tui.services.schemas import (
     ConsumerUpdate,
     ConsumptionOut,
     DemoUser,
+    DisconnectionRequestOut,
     DisconnectionSettings,
     DocumentOut,
     DocumentUpload,
     MeterBrief,
+    NewDisconnectionRequest,
     NewMessage,
     NewServiceOrder,
     NoteOut,
@@ -759,6 +764,161 @@ class LocalBackend:
                 checklist=checklist,
                 checklist_required=required,
             )
+
+    def _office_today(self, conn: Connection) -> date:
+        """Today at the office (setting ``office_timezone``, default America/Chicago): past
+        6 PM in Chicago it is already tomorrow in UTC."""
+        zone = _setting(conn, "office_timezone")
+        try:
+            office = ZoneInfo(zone if isinstance(zone, str) else OFFICE_TIMEZONE)
+        except (ValueError, KeyError):
+            office = ZoneInfo(OFFICE_TIMEZONE)
+        return self._clock().astimezone(office).date()
+
+    def create_disconnection_request(
+        self, token: str, request: NewDisconnectionRequest, idempotency_key: str
+    ) -> DisconnectionRequestOut:
+        actor = self._authorize(token, "create_disconnection_request")
+        with self._engines.read.connect() as conn:
+            today = self._office_today(conn)
+            slots = [r[0] for r in conn.execute(text("SELECT label FROM time_slot WHERE active"))]
+        if request.preferred_date is None:
+            raise ValidationError("preferred_date", "Preferred date is required.")
+        if request.preferred_date < today:
+            raise ValidationError("preferred_date", "Cannot select past date")
+        slot = (request.time_slot or "").strip()
+        if not slot:
+            raise ValidationError("time_slot", "Pick a time slot.")
+        if slot not in slots:
+            raise ValidationError("time_slot", f"Pick one of the time slots: {', '.join(slots)}.")
+        notes = validation.optional_text("notes", request.notes, "Additional notes", 250)
+        if notes is not None and any(
+            unicodedata.category(ch).startswith("C") and ch != "\n" for ch in notes
+        ):
+            raise ValidationError(
+                "notes", "Notes take plain text only: remove the control characters."
+            )
+        code = request.reason_code.strip().upper()
+
+        def act(s: Session) -> DisconnectionRequestOut:
+            consumer = s.exec(
+                select(Consumer)
+                .where(Consumer.account_no == request.account_no.strip().upper())
+                .with_for_update()  # one request at a time per consumer (PostgreSQL)
+            ).first()
+            if consumer is None:
+                raise NotFoundError(
+                    f"No consumer with account number {request.account_no.strip()}."
+                )
+            self._held_by_other(s, consumer, actor)
+            kind = "reconnection" if consumer.status == "inactive" else "disconnection"
+            reason = s.exec(
+                select(DisconnectionReason).where(
+                    DisconnectionReason.code == code,
+                    DisconnectionReason.active == True,  # noqa: E712
+                )
+            ).first()
+            if reason is None or reason.applies_to != kind:
+                raise ValidationError(
+                    "reason_code", f"Pick a reason for a {kind} request from the list."
+                )
+            open_one = s.exec(
+                select(DisconnectionRequest.request_no).where(
+                    DisconnectionRequest.consumer_id == consumer.id,
+                    DisconnectionRequest.request_type == kind,
+                    DisconnectionRequest.status.in_(OPEN_DISCONNECTION),  # type: ignore[attr-defined]
+                )
+            ).first()
+            if open_one is not None:
+                raise ConflictError(
+                    f"{consumer.account_no} already has an open {kind} request, {open_one}: "
+                    "work on that one, or close it first."
+                )
+            now = self._clock()
+            year = now.astimezone(ZoneInfo(OFFICE_TIMEZONE)).year
+            number = self._next_number(s, f"disconnection:{year}")
+            row = DisconnectionRequest(
+                request_no=f"DIS-{year}-{number:06d}",
+                consumer_id=consumer.id,  # type: ignore[arg-type]
+                request_type=kind,
+                reason_id=reason.id,
+                reason_code=reason.code,
+                reason=reason.name,
+                reason_description=reason.description,
+                priority=reason.priority,
+                required_approval=reason.requires_approval,
+                preferred_date=request.preferred_date,
+                time_slot=slot,
+                notes=notes,
+                notify_customer=request.notify_customer,
+                status="pending",
+                created_at=now,
+                created_by=actor.user_id,
+                updated_at=now,
+                updated_by=actor.user_id,
+            )
+            s.add(row)
+            lock = s.get(ConsumerLock, consumer.id)
+            if lock is not None and lock.user_id == actor.user_id:
+                s.delete(lock)  # made: the hold has done its work
+            notification = "No notification: the box was unticked."
+            if request.notify_customer and consumer.email:
+                subject = f"Your {kind} request {row.request_no}"
+                body = (
+                    f"Dear {consumer.name},\n\nWe have registered a {kind} request for account "
+                    f"{consumer.account_no} ({reason.name}), reference {row.request_no}. "
+                    f"Preferred date: {request.preferred_date:%B %d, %Y}, {slot}.\n"
+                )
+                s.add(
+                    NotificationOutbox(
+                        channel="email", recipient=consumer.email, subject=subject, body=body,
+                        consumer_id=consumer.id, related=row.request_no, created_at=now,
+                    )
+                )  # fmt: skip
+                notification = f"Email queued to {consumer.email}."
+            elif request.notify_customer:
+                notification = "Not notified: no email address on file."
+            s.flush()
+            self._audit(
+                s, actor, "disconnection_request_created", "disconnection_request",
+                row.request_no,
+                after={"account_no": consumer.account_no, "request_type": kind,
+                       "reason_code": reason.code, "preferred_date": str(request.preferred_date),
+                       "time_slot": slot, "notify_customer": request.notify_customer},
+                detail=notification,
+            )  # fmt: skip
+            return DisconnectionRequestOut(
+                request_no=row.request_no,
+                request_type=kind,
+                account_no=consumer.account_no,
+                consumer_name=consumer.name,
+                vip=consumer.vip,
+                reason_code=reason.code,
+                reason=reason.name,
+                reason_description=reason.description,
+                priority=reason.priority,
+                required_approval=reason.requires_approval,
+                preferred_date=request.preferred_date,
+                time_slot=slot,
+                notes=notes,
+                notify_customer=request.notify_customer,
+                status="pending",
+                created_at=now,
+                created_by=actor.full_name,
+                updated_at=now,
+                updated_by=actor.full_name,
+                notification=notification,
+            )
+
+        payload = request.model_dump(mode="json")
+        return self._once(
+            actor,
+            idempotency_key,
+            "create_disconnection_request",
+            payload,
+            DisconnectionRequestOut,
+            act,
+        )
 
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:
         actor = self._authorize(token, "lock_consumer")
@@ -1754,6 +1914,8 @@ def _validated_changes(changes: ConsumerUpdate) -> dict[str, Any]:
 
 EXPORT_LIMIT = 10_000
 PRIORITIES = ("high", "medium", "low")
+#: The office's time zone unless the setting ``office_timezone`` names another.
+OFFICE_TIMEZONE = "America/Chicago"
 #: How long a profile hold lasts unless renewed (setting ``consumer_lock_minutes``).
 LOCK_MINUTES = 15
 _MAX_BULK = 1000

@@ -306,6 +306,40 @@ class DisconnectionSettings(Model):
     checklist_required: int  # ticks needed before Execute Disconnection
 
 
+class NewDisconnectionRequest(Model):
+    """The create form (seed 003): the request type follows the consumer's status."""
+
+    account_no: str
+    reason_code: str  # NP-001
+    preferred_date: date | None = None  # required; not in the past (office date)
+    time_slot: str | None = None  # a configured slot's label; required
+    notes: str | None = None  # at most 250 characters, plain text
+    notify_customer: bool = True
+
+
+class DisconnectionRequestOut(Model):
+    request_no: str  # DIS-2024-001234
+    request_type: str  # disconnection, reconnection
+    account_no: str
+    consumer_name: str
+    vip: bool
+    reason_code: str
+    reason: str
+    reason_description: str
+    priority: str
+    required_approval: bool
+    preferred_date: date | None  # None: "Not specified"
+    time_slot: str | None
+    notes: str | None
+    notify_customer: bool
+    status: str  # pending, in_progress, on_hold, completed, closed
+    created_at: datetime
+    created_by: str  # full name
+    updated_at: datetime
+    updated_by: str
+    notification: str  # what the customer was sent: "Email queued to ...", or why not
+
+
 class ConsumerLockOut(Model):
     """A consumer profile held while a request is made for it (seed 003 AC002)."""
 
