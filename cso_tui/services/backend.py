@@ -119,6 +119,23 @@ class Backend(Protocol):
         goes to the outbox, in the same transaction. Audited."""
         ...
 
+    def change_disconnection_status(
+        self,
+        token: str,
+        request_no: str,
+        action: str,
+        idempotency_key: str,
+        close_reason: str | None = None,
+        notes: str | None = None,
+    ) -> DisconnectionRequestOut:
+        """Move a request through its lifecycle (rules/lifecycle.py): ``acknowledge`` (Pending
+        to In Progress), ``hold`` and ``resume``, ``resolve`` (Completed), ``close`` (Closed,
+        with a ``close_reason`` from CLOSE_REASONS and, for "other", ``notes``). A change
+        the lifecycle does not allow is a ConflictError saying what to do instead. Records
+        when the request was acknowledged, first acted on, held and resolved (the SLA
+        clock's inputs). Audited."""
+        ...
+
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:
         """Hold the consumer's profile while a request is made for it (seed 003 AC002): no one
         else may change it or hold it meanwhile (ConflictError naming the holder). The hold

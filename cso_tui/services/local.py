@@ -76,7 +76,7 @@ from cso_tui.services.errors import (
     ValidationError,
 )
 from cso_tui.services.passwords import dummy_hash, hash_password, verify_password
-from cso_tui.services.rules import catalog, lockout, validation
+from cso_tui.services.rules import catalog, lifecycle, lockout, validation
 from cso_tui.services.rules.permissions import allowed
 from cso_tui.services.rules.search_terms import detect, email_key, phone_key
 from cso_tui.services.schemas import (
@@ -887,34 +887,131 @@ class LocalBackend:
                        "time_slot": slot, "notify_customer": request.notify_customer},
                 detail=notification,
             )  # fmt: skip
-            return DisconnectionRequestOut(
-                request_no=row.request_no,
-                request_type=kind,
-                account_no=consumer.account_no,
-                consumer_name=consumer.name,
-                vip=consumer.vip,
-                reason_code=reason.code,
-                reason=reason.name,
-                reason_description=reason.description,
-                priority=reason.priority,
-                required_approval=reason.requires_approval,
-                preferred_date=request.preferred_date,
-                time_slot=slot,
-                notes=notes,
-                notify_customer=request.notify_customer,
-                status="pending",
-                created_at=now,
-                created_by=actor.full_name,
-                updated_at=now,
-                updated_by=actor.full_name,
-                notification=notification,
-            )
+            return self._disconnection_out(s, row, consumer, notification)
 
         payload = request.model_dump(mode="json")
         return self._once(
             actor,
             idempotency_key,
             "create_disconnection_request",
+            payload,
+            DisconnectionRequestOut,
+            act,
+        )
+
+    def _disconnection_out(
+        self,
+        s: Session,
+        row: DisconnectionRequest,
+        consumer: Consumer | None = None,
+        notification: str = "",
+    ) -> DisconnectionRequestOut:
+        consumer = consumer or s.get(Consumer, row.consumer_id)
+        assert consumer is not None  # (a foreign key)
+
+        def name(user_id: int | None) -> str:
+            user = s.get(User, user_id) if user_id is not None else None
+            return user.full_name if user is not None else "System"
+
+        return DisconnectionRequestOut(
+            request_no=row.request_no,
+            request_type=row.request_type,
+            account_no=consumer.account_no,
+            consumer_name=consumer.name,
+            vip=consumer.vip,
+            reason_code=row.reason_code,
+            reason=row.reason,
+            reason_description=row.reason_description,
+            priority=row.priority,
+            required_approval=row.required_approval,
+            preferred_date=row.preferred_date,
+            time_slot=row.time_slot,
+            notes=row.notes,
+            notify_customer=row.notify_customer,
+            status=row.status,
+            created_at=cq._utc(row.created_at) or row.created_at,
+            created_by=name(row.created_by),
+            updated_at=cq._utc(row.updated_at) or row.updated_at,
+            updated_by=name(row.updated_by),
+            notification=notification,
+        )
+
+    def change_disconnection_status(
+        self,
+        token: str,
+        request_no: str,
+        action: str,
+        idempotency_key: str,
+        close_reason: str | None = None,
+        notes: str | None = None,
+    ) -> DisconnectionRequestOut:
+        actor = self._authorize(token, "change_disconnection_status")
+        try:
+            act_ = lifecycle.Action(action.strip().lower())
+        except ValueError:
+            names = ", ".join(a.value for a in lifecycle.Action)
+            raise ValidationError("action", f"Unknown action: use one of {names}.") from None
+        reason_ = None
+        notes_ = validation.optional_text("notes", notes, "Notes", 500)
+        if act_ is lifecycle.Action.CLOSE:
+            reasons = dict(lifecycle.CLOSE_REASONS)
+            reason_ = (close_reason or "").strip().lower()
+            if reason_ not in reasons:
+                raise ValidationError(
+                    "close_reason", f"Pick why it is closed: {', '.join(reasons.values())}."
+                )
+            if reason_ == "other" and notes_ is None:
+                raise ValidationError("notes", "Say why it is closed in the notes.")
+
+        def act(s: Session) -> DisconnectionRequestOut:
+            row = s.exec(
+                select(DisconnectionRequest)
+                .where(DisconnectionRequest.request_no == request_no.strip().upper())
+                .with_for_update()  # two desks pressing at once: the second sees the first
+            ).first()
+            if row is None:
+                raise NotFoundError(f"No request numbered {request_no.strip()}.")
+            before = row.status
+            after = lifecycle.next_status(before, act_)
+            now = self._clock()
+            if before == lifecycle.Status.ON_HOLD and row.hold_started_at is not None:
+                held = now - (cq._utc(row.hold_started_at) or now)
+                row.held_seconds += max(0, int(held.total_seconds()))
+                row.hold_started_at = None
+            if act_ is lifecycle.Action.ACKNOWLEDGE:
+                row.acknowledged_at = now
+            elif row.first_response_at is None:
+                row.first_response_at = now  # the first action after acknowledging
+            if act_ is lifecycle.Action.HOLD:
+                row.hold_started_at = now
+            elif act_ is lifecycle.Action.RESOLVE:
+                row.resolved_at = now
+            elif act_ is lifecycle.Action.CLOSE:
+                row.closed_at = now
+                row.close_reason, row.close_notes = reason_, notes_
+            row.status = after.value
+            row.updated_at, row.updated_by = now, actor.user_id
+            row.version += 1
+            s.add(row)
+            s.flush()
+            self._audit(
+                s, actor, f"disconnection_request_{act_.value}", "disconnection_request",
+                row.request_no, before={"status": before},
+                after={"status": after.value}
+                | ({"close_reason": reason_, "notes": notes_} if reason_ else {}),
+            )  # fmt: skip
+            return self._disconnection_out(s, row)
+
+        payload = {
+            "request_no": request_no,
+            "action": act_.value,
+            "close_reason": reason_,
+            "notes": notes_,
+        }
+        return self._once(
+            actor,
+            idempotency_key,
+            "change_disconnection_status",
             payload,
             DisconnectionRequestOut,
             act,
