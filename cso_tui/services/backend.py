@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
     from decimal import Decimal
 
     from cso_tui.services.schemas import (
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         ConsumerSummary,
         ConsumerUpdate,
         ConsumptionOut,
+        DisconnectionDetail,
         DisconnectionRequestOut,
         DisconnectionSettings,
         DocumentOut,
@@ -134,6 +135,16 @@ class Backend(Protocol):
         the lifecycle does not allow is a ConflictError saying what to do instead. Records
         when the request was acknowledged, first acted on, held and resolved (the SLA
         clock's inputs). Audited."""
+        ...
+
+    def get_disconnection_request(
+        self, token: str, request_no: str, at: datetime | None = None
+    ) -> DisconnectionDetail:
+        """The request's detail view: the request, the consumer's contact card, the SLA
+        clock (due date, time remaining, On Track / Breached, each metric's achieved hours
+        or Pending) and the financial settlement from the ledger, evaluated ``at`` a given
+        time (default now). Settings: ``sla_pause_on_hold`` (default off) and
+        ``sla_calendar`` (office hours and working days; default around the clock)."""
         ...
 
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:

@@ -14,6 +14,7 @@ import hashlib
 import inspect
 import io
 import json
+import logging
 import mimetypes
 import re
 import secrets
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from decimal import Decimal
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -51,10 +53,13 @@ from cso_tui.models import (
     MeterReading,
     Note,
     NotificationOutbox,
+    Payment,
+    SecurityDeposit,
     Sequence,
     ServiceConnection,
     ServiceOrder,
     ServiceRequest,
+    SlaTarget,
     UsageEvent,
     User,
     UserPreference,
@@ -76,7 +81,7 @@ from cso_tui.services.errors import (
     ValidationError,
 )
 from cso_tui.services.passwords import dummy_hash, hash_password, verify_password
-from cso_tui.services.rules import catalog, lifecycle, lockout, validation
+from cso_tui.services.rules import catalog, lifecycle, lockout, settlement, sla, validation
 from cso_tui.services.rules.permissions import allowed
 from cso_tui.services.rules.search_terms import detect, email_key, phone_key
 from cso_tui.services.schemas import (
@@ -96,6 +101,7 @@ from cso_tui.services.schemas import (
     ConsumerUpdate,
     ConsumptionOut,
     DemoUser,
+    DisconnectionDetail,
     DisconnectionRequestOut,
     DisconnectionSettings,
     DocumentOut,
@@ -115,6 +121,9 @@ from cso_tui.services.schemas import (
     ServiceOrderOut,
     SessionInfo,
     SessionsEnded,
+    SettlementOut,
+    SlaMetricOut,
+    SlaOut,
     SlaTargetOut,
     TimeSlotOut,
     UserOut,
@@ -1016,6 +1025,162 @@ class LocalBackend:
             DisconnectionRequestOut,
             act,
         )
+
+    def _sla_calendar(self, conn: Connection) -> sla.Calendar:
+        """The ``sla_calendar`` setting ({"open": "08:00", "close": "17:00", "workdays":
+        [0, 1, 2, 3, 4], "holidays": true}), or around the clock every day (the seed)."""
+        value = _setting(conn, "sla_calendar")
+        if not isinstance(value, dict):
+            return sla.Calendar()
+        zone = _setting(conn, "office_timezone")
+        holidays: frozenset[date] = frozenset()
+        if value.get("holidays"):
+            holidays = frozenset(
+                d if isinstance(d, date) else date.fromisoformat(str(d))
+                for (d,) in conn.execute(text("SELECT day FROM holiday"))
+            )
+        try:
+            return sla.Calendar(
+                zone=ZoneInfo(zone if isinstance(zone, str) else OFFICE_TIMEZONE),
+                open_at=_hhmm(value["open"]) if value.get("open") else None,
+                close_at=_hhmm(value["close"]) if value.get("close") else None,
+                workdays=frozenset(int(d) for d in value.get("workdays", range(7))),
+                holidays=holidays,
+            )
+        except (ValueError, KeyError, TypeError, ValidationError) as exc:
+            _LOG.warning("sla_calendar setting ignored (%s): the clock runs always", exc)
+            return sla.Calendar()
+
+    def get_disconnection_request(
+        self, token: str, request_no: str, at: datetime | None = None
+    ) -> DisconnectionDetail:
+        self._authorize(token, "get_disconnection_request")
+        if at is None:
+            now = self._clock()
+        else:  # a time without a zone is taken as UTC
+            now = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
+        with self._read() as s:
+            row = s.exec(
+                select(DisconnectionRequest).where(
+                    DisconnectionRequest.request_no == request_no.strip().upper()
+                )
+            ).first()
+            if row is None:
+                raise NotFoundError(f"No request numbered {request_no.strip()}.")
+            consumer = s.get(Consumer, row.consumer_id)
+            assert consumer is not None
+            conn = s.connection()
+            out = self._disconnection_out(s, row, consumer)
+            # -- the SLA clock
+            target = s.get(SlaTarget, row.request_type)
+            targets = (
+                sla.Targets(
+                    Decimal(target.acknowledgement_hours),
+                    Decimal(target.response_hours),
+                    Decimal(target.resolution_hours),
+                )
+                if target is not None
+                else sla.Targets()
+            )
+            holds: list[tuple[datetime, datetime | None]] = []
+            for event in s.exec(
+                select(AuditEvent)
+                .where(
+                    AuditEvent.entity == "disconnection_request",
+                    AuditEvent.entity_id == row.request_no,
+                    AuditEvent.action.in_(  # type: ignore[attr-defined]
+                        ("disconnection_request_hold", "disconnection_request_resume",
+                         "disconnection_request_close")
+                    ),
+                )
+                .order_by(AuditEvent.id)  # type: ignore[arg-type]
+            ):  # fmt: skip
+                when = cq._utc(event.at) or now
+                if event.action == "disconnection_request_hold":
+                    holds.append((when, None))
+                elif holds and holds[-1][1] is None:
+                    holds[-1] = (holds[-1][0], when)
+            resolved = cq._utc(row.resolved_at) or cq._utc(row.closed_at)
+            timeline = sla.Timeline(
+                created=cq._utc(row.created_at) or now,
+                acknowledged=cq._utc(row.acknowledged_at),
+                responded=cq._utc(row.first_response_at),
+                resolved=resolved if resolved is not None and resolved <= now else None,
+                holds=tuple(h for h in holds if h[0] <= now),
+            )
+            pause = _setting(conn, "sla_pause_on_hold") is True
+            clock = sla.clock(timeline, targets, now, self._sla_calendar(conn), pause)
+            remaining = int(clock.remaining.total_seconds())
+            sla_out = SlaOut(
+                due=clock.due,
+                remaining_seconds=remaining,
+                remaining=sla.remaining_text(clock.remaining),
+                status=clock.status.value,
+                label=clock.status.label,
+                metrics=[
+                    SlaMetricOut(
+                        name=m.name,
+                        target_hours=m.target,
+                        achieved_hours=m.achieved,
+                        breached=m.breached,
+                    )
+                    for m in clock.metrics
+                ],
+                paused=clock.paused,
+            )
+            # -- the settlement, from the ledger
+            bills = s.exec(
+                select(Bill).where(
+                    Bill.consumer_id == consumer.id,
+                    Bill.status.in_(("unpaid", "partially_paid")),  # type: ignore[attr-defined]
+                )
+            ).all()
+            outstanding = sum((b.amount - b.paid for b in bills), Decimal("0.00"))
+            due_date = max((b.due_date for b in bills), default=None)
+            payment = s.exec(
+                select(Payment)
+                .where(Payment.consumer_id == consumer.id, Payment.status == "processed")
+                .order_by(Payment.paid_at.desc())  # type: ignore[attr-defined]
+            ).first()
+            deposits = s.exec(
+                select(SecurityDeposit).where(
+                    SecurityDeposit.consumer_id == consumer.id, SecurityDeposit.status == "held"
+                )
+            ).all()
+            deposit = sum((d.amount - d.applied for d in deposits), Decimal("0.00"))
+            use = (
+                row.use_deposit
+                if row.use_deposit is not None
+                else settlement.use_deposit_by_default(outstanding)
+            )
+            settled = settlement.settle(max(outstanding, Decimal(0)), deposit, use)
+            paid_at = cq._utc(payment.paid_at) if payment is not None else None
+            settlement_out = SettlementOut(
+                outstanding=settled.outstanding,
+                cleared=settled.cleared,
+                due_date=due_date,
+                last_payment_amount=payment.amount if payment is not None else None,
+                last_payment_date=paid_at.date() if paid_at is not None else None,
+                last_payment_method=payment.method if payment is not None else None,
+                deposit=settled.deposit,
+                deposit_date=min((d.deposit_date for d in deposits), default=None),
+                use_deposit=use,
+                deposit_refund=settled.deposit_refund,
+                net=settled.net,
+                direction=settled.direction.value,
+                direction_label=settled.direction.label,
+            )
+            return DisconnectionDetail(
+                request=out,
+                phone=consumer.phone,
+                category=consumer.category,
+                sub_category=consumer.sub_category,
+                service_address=consumer.service_address,
+                billing_address=consumer.billing_address,
+                sla=sla_out,
+                settlement=settlement_out,
+                evaluated_at=now,
+            )
 
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:
         actor = self._authorize(token, "lock_consumer")
@@ -2011,6 +2176,8 @@ def _validated_changes(changes: ConsumerUpdate) -> dict[str, Any]:
 
 EXPORT_LIMIT = 10_000
 PRIORITIES = ("high", "medium", "low")
+_LOG = logging.getLogger(__name__)
+
 #: The office's time zone unless the setting ``office_timezone`` names another.
 OFFICE_TIMEZONE = "America/Chicago"
 #: How long a profile hold lasts unless renewed (setting ``consumer_lock_minutes``).
@@ -2021,6 +2188,11 @@ _MAX_BULK = 1000
 def _reading_text(value: Decimal) -> str:
     """12580.00 -> "12,580"; 12580.50 -> "12,580.5" (as the meter shows it)."""
     return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _hhmm(value: object) -> dt_time:
+    """ "08:30" as a time of day."""
+    return datetime.strptime(str(value), "%H:%M").time()
 
 
 def _setting(conn: Connection, key: str) -> Any:

@@ -340,6 +340,53 @@ class DisconnectionRequestOut(Model):
     notification: str  # what the customer was sent: "Email queued to ...", or why not
 
 
+class SlaMetricOut(Model):
+    name: str  # Acknowledgement, Response, Resolution
+    target_hours: Decimal
+    achieved_hours: Decimal | None  # two decimals; None: Pending
+    breached: bool
+
+
+class SlaOut(Model):
+    due: datetime  # creation + resolution target (+ time the clock did not run)
+    remaining_seconds: int  # negative once past due; 0 once resolved
+    remaining: str  # "18 hours 45 minutes", "overdue by 40 minutes"
+    status: str  # on_track, breached
+    label: str  # On Track, Breached
+    metrics: list[SlaMetricOut]
+    paused: bool  # on hold with the pause setting: the due date moves while it lasts
+
+
+class SettlementOut(Model):
+    """Seed 003's Financial Settlement tab, from the billing ledger."""
+
+    outstanding: Decimal  # total due - payments made
+    cleared: bool  # nothing outstanding
+    due_date: date | None  # the most recent unpaid invoice's
+    last_payment_amount: Decimal | None  # None: "--"
+    last_payment_date: date | None
+    last_payment_method: str | None
+    deposit: Decimal  # held
+    deposit_date: date | None
+    use_deposit: bool  # the "Use in bill" toggle (on by default when something is owed)
+    deposit_refund: Decimal  # the deduction
+    net: Decimal  # outstanding - deposit_refund; negative: refund due
+    direction: str  # payable, refund, settled
+    direction_label: str  # "Amount payable by consumer"
+
+
+class DisconnectionDetail(Model):
+    request: DisconnectionRequestOut
+    phone: str | None
+    category: str
+    sub_category: str | None
+    service_address: str
+    billing_address: str | None
+    sla: SlaOut
+    settlement: SettlementOut
+    evaluated_at: datetime  # the clocks' "now"
+
+
 class ConsumerLockOut(Model):
     """A consumer profile held while a request is made for it (seed 003 AC002)."""
 
