@@ -32,9 +32,13 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: create and upgrade.", no_args_is_help=True)
 consumer_app = typer.Typer(help="Consumer accounts.", no_args_is_help=True)
+request_app = typer.Typer(
+    help="Disconnection and reconnection requests (seed 003).", no_args_is_help=True
+)
 user_app = typer.Typer(help="Staff users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(consumer_app, name="consumer")
+app.add_typer(request_app, name="request")
 app.add_typer(user_app, name="user")
 
 DatabaseOpt = Annotated[
@@ -460,6 +464,84 @@ def consumer_show(
         typer.echo(f"{'alerts':<18} {'; '.join(a.text for a in profile.alerts)}")
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in profile.counts.model_dump().items())
     typer.echo(f"{'records':<18} {counts}")
+
+
+@request_app.command("show")
+def request_show(
+    request_no: Annotated[str, typer.Argument(help="Request number, e.g. DIS-2024-001234.")],
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Evaluate the SLA clock at this time (ISO 8601, e.g. 2024-12-10T14:45; "
+            "without a zone: the office's). Default: now.",
+        ),
+    ] = None,
+    database: DatabaseOpt = None,
+    server: ServerOpt = None,
+    user: UserOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The request with its status, SLA due date, SLA status, time remaining and each SLA
+    metric, and the financial settlement (outstanding, deposit, net)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    with _signed_in(database, server, user) as (settings, backend, token):
+        when = None
+        if at is not None:
+            try:
+                when = datetime.fromisoformat(at)
+            except ValueError:
+                raise typer.BadParameter(
+                    f"{at!r} is not a time: use e.g. 2024-12-10T14:45.", param_hint="--at"
+                ) from None
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=ZoneInfo(settings.display.timezone))
+        got = _call(backend.get_disconnection_request, token, request_no, when)
+    if as_json:
+        _print_json(got.model_dump(mode="json"))
+        return
+    from cso_tui.formatting import format_date, format_datetime, format_money
+    from cso_tui.services.rules.lifecycle import Status
+
+    symbol = settings.display.currency_symbol
+    r, sla, money = got.request, got.sla, got.settlement
+    preferred = (
+        f"{format_date(r.preferred_date, settings)} {r.time_slot or ''}".strip()
+        if r.preferred_date
+        else "Not specified"
+    )
+    rows = [
+        ("request", f"{r.request_no} ({r.request_type.title()} request)"),
+        ("consumer", f"{r.consumer_name}{' (VIP)' if r.vip else ''}, {r.account_no}"),
+        ("status", Status(r.status).label),
+        ("priority", r.priority.title()),
+        ("reason", f"{r.reason} ({r.reason_code})"),
+        ("preferred", preferred),
+        ("approval", "Yes" if r.required_approval else "No"),
+        ("created", f"{format_datetime(r.created_at, settings)} by {r.created_by}"),
+        ("sla due", format_datetime(sla.due, settings)),
+        ("sla status", sla.label + (" (paused: on hold)" if sla.paused else "")),
+        ("time remaining", sla.remaining),
+    ]
+    for m in sla.metrics:
+        took = "Pending" if m.achieved_hours is None else f"{m.achieved_hours} h"
+        mark = "breached" if m.breached else "within target"
+        rows.append((f"  {m.name.lower()}", f"{took} (target {m.target_hours} h, {mark})"))
+    rows += [
+        (
+            "outstanding",
+            format_money(money.outstanding, symbol) + (" Cleared" if money.cleared else ""),
+        ),
+        (
+            "deposit",
+            format_money(money.deposit, symbol) + (" (use in bill)" if money.use_deposit else ""),
+        ),
+        ("net", f"{format_money(money.net, symbol)} ({money.direction_label})"),
+    ]
+    for key, value in rows:
+        typer.echo(f"{key:<18} {value}")
 
 
 @consumer_app.command("list")

@@ -232,6 +232,24 @@ def test_consumer_show_gives_the_profile_figures(runner: CliRunner, demo_url: st
     assert "Late payments                  2 x -2 = -4" in text.stdout
 
 
+def test_request_show_evaluates_the_clock_at_a_time(runner: CliRunner, demo_url: str) -> None:
+    """Seed 003's sample at its "Current Time" (office time, no zone given)."""
+    env = {"CSO_TUI_PASSWORD": "demo"}
+    args = ["request", "show", "DIS-2024-001234", "-d", demo_url, "--user", "recovery"]
+    out = runner.invoke(app, [*args, "--at", "2024-12-10T14:45", "--json"], env=env)
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.stdout)
+    assert got["sla"]["due"] == "2024-12-11T15:30:00Z"
+    assert (got["sla"]["label"], got["sla"]["remaining"]) == ("On Track", "18 hours 45 minutes")
+    assert got["settlement"]["net"] == "256.78"
+    text = runner.invoke(app, [*args, "--at", "2024-12-10T14:45"], env=env)
+    assert text.exit_code == 0, text.output
+    assert "time remaining     18 hours 45 minutes" in text.stdout
+    assert "net                $256.78 (Amount payable by consumer)" in text.stdout
+    bad = runner.invoke(app, [*args, "--at", "soon"], env=env)
+    assert bad.exit_code == 2 and "is not a time" in bad.output
+
+
 def test_consumer_list_filters_sorts_and_exports(runner: CliRunner, demo_url: str) -> None:
     env = {"CSO_TUI_PASSWORD": "demo"}
     base = ["consumer", "list", "-d", demo_url, "--user", "manager"]
