@@ -28,7 +28,6 @@ from cso_tui.screens.base import (
     SessionResumed,
     cso_app,
     describe_error,
-    focus_now,
     is_typing,
 )
 from cso_tui.screens.edit_consumer import EditConsumerScreen
@@ -381,21 +380,10 @@ class ProfileScreen(Screen[None]):
         pane = self.pane(tab)
         pane.ensure_loaded()
         # Focus now, not after the refresh: keys already queued (typed in one burst with the
-        # tab's number) go to whatever has the focus when they are read. Nothing focusable
-        # yet (no data): nothing in the tab left behind keeps the focus either.
-        focused = self.focused
-        if focused is None or pane not in focused.ancestors_with_self:
-            target = pane.focus_target()
-            self.set_focus(target if target is not None else None)
-        self.call_after_refresh(self._focus_tab, tab)
-
-    def _focus_tab(self, tab: str) -> None:
-        """Focus the shown tab's content (unless keys have moved on to another tab)."""
-        if tab != self.current_tab:
-            return
-        target = self.pane(tab).focus_target()
-        if target is not None:
-            focus_now(target)  # checked and given at once: no key can come in between
+        # tab's number) go to whatever has the focus when they are read. Again after the
+        # refresh, when content shown only now can take it.
+        pane.take_focus(or_none=True)
+        self.call_after_refresh(pane.take_focus)
 
     def action_show_tab(self, tab: str) -> None:
         if self.missing:

@@ -166,17 +166,23 @@ class ProfilePane(Vertical):
         # shown before its data came: nothing of it could take the focus then, which stayed
         # in the tab left behind (hidden), where the next key ("n") went unheard. After the
         # refresh: the content it shows now is displayed (focusable) only then.
-        self.call_after_refresh(self._take_focus)
+        self.call_after_refresh(self.take_focus)
 
-    def _take_focus(self) -> None:
+    def take_focus(self, *, or_none: bool = False) -> None:
+        """Focus this tab's content at once (checked and given with no key in between), if
+        the tab is the one shown and the focus is not in it already. ``or_none``: with
+        nothing focusable yet, the tab left behind does not keep the focus either."""
         screen = self.screen
         if getattr(screen, "current_tab", None) != self.TAB:
-            return
+            return  # keys have moved on to another tab
         focused = screen.focused
-        if focused is None or self not in focused.ancestors_with_self:
-            target = self.focus_target()
-            if target is not None:
-                focus_now(target)
+        if focused is not None and self in focused.ancestors_with_self:
+            return
+        target = self.focus_target()
+        if target is not None:
+            focus_now(target)
+        elif or_none:
+            screen.set_focus(None)
 
     def on_profile_pane_failed(self, message: Failed) -> None:
         message.stop()

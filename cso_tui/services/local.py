@@ -583,10 +583,11 @@ class LocalBackend:
             self._track(actor, "Used_Consumer_Search", usage, conn)
         return SearchPage(term=term, kind=kind, items=items, next_cursor=next_cursor)
 
-    def _consumer(self, s: Session, account_no: str) -> Consumer:
-        consumer = s.exec(
-            select(Consumer).where(Consumer.account_no == account_no.strip().upper())
-        ).first()
+    def _consumer(self, s: Session, account_no: str, *, for_update: bool = False) -> Consumer:
+        """``for_update``: the row stays locked to this transaction (PostgreSQL; SQLite's
+        writers are serialised anyway), so two desks acting on one consumer take turns."""
+        query = select(Consumer).where(Consumer.account_no == account_no.strip().upper())
+        consumer = s.exec(query.with_for_update() if for_update else query).first()
         if consumer is None:
             raise NotFoundError(f"No consumer with account number {account_no.strip()}.")
         return consumer
@@ -774,22 +775,22 @@ class LocalBackend:
                 checklist_required=required,
             )
 
-    def _office_today(self, conn: Connection) -> date:
-        """Today at the office (setting ``office_timezone``, default America/Chicago): past
-        6 PM in Chicago it is already tomorrow in UTC."""
+    def _office_zone(self, conn: Connection) -> ZoneInfo:
+        """The office's zone (setting ``office_timezone``, default America/Chicago): its
+        dates are the office's, e.g. past 6 PM in Chicago it is already tomorrow in UTC."""
         zone = _setting(conn, "office_timezone")
         try:
-            office = ZoneInfo(zone if isinstance(zone, str) else OFFICE_TIMEZONE)
+            return ZoneInfo(zone if isinstance(zone, str) else OFFICE_TIMEZONE)
         except (ValueError, KeyError):
-            office = ZoneInfo(OFFICE_TIMEZONE)
-        return self._clock().astimezone(office).date()
+            return ZoneInfo(OFFICE_TIMEZONE)
 
     def create_disconnection_request(
         self, token: str, request: NewDisconnectionRequest, idempotency_key: str
     ) -> DisconnectionRequestOut:
         actor = self._authorize(token, "create_disconnection_request")
         with self._engines.read.connect() as conn:
-            today = self._office_today(conn)
+            office = self._office_zone(conn)
+            today = self._clock().astimezone(office).date()
             slots = [r[0] for r in conn.execute(text("SELECT label FROM time_slot WHERE active"))]
         if request.preferred_date is None:
             raise ValidationError("preferred_date", "Preferred date is required.")
@@ -810,15 +811,7 @@ class LocalBackend:
         code = request.reason_code.strip().upper()
 
         def act(s: Session) -> DisconnectionRequestOut:
-            consumer = s.exec(
-                select(Consumer)
-                .where(Consumer.account_no == request.account_no.strip().upper())
-                .with_for_update()  # one request at a time per consumer (PostgreSQL)
-            ).first()
-            if consumer is None:
-                raise NotFoundError(
-                    f"No consumer with account number {request.account_no.strip()}."
-                )
+            consumer = self._consumer(s, request.account_no, for_update=True)
             self._held_by_other(s, consumer, actor)
             kind = "reconnection" if consumer.status == "inactive" else "disconnection"
             reason = s.exec(
@@ -844,7 +837,7 @@ class LocalBackend:
                     "work on that one, or close it first."
                 )
             now = self._clock()
-            year = now.astimezone(ZoneInfo(OFFICE_TIMEZONE)).year
+            year = now.astimezone(office).year
             number = self._next_number(s, f"disconnection:{year}")
             row = DisconnectionRequest(
                 request_no=f"DIS-{year}-{number:06d}",
@@ -907,6 +900,17 @@ class LocalBackend:
             DisconnectionRequestOut,
             act,
         )
+
+    def _disconnection(
+        self, s: Session, request_no: str, *, for_update: bool = False
+    ) -> DisconnectionRequest:
+        query = select(DisconnectionRequest).where(
+            DisconnectionRequest.request_no == request_no.strip().upper()
+        )
+        row = s.exec(query.with_for_update() if for_update else query).first()
+        if row is None:
+            raise NotFoundError(f"No request numbered {request_no.strip()}.")
+        return row
 
     def _disconnection_out(
         self,
@@ -973,13 +977,8 @@ class LocalBackend:
                 raise ValidationError("notes", "Say why it is closed in the notes.")
 
         def act(s: Session) -> DisconnectionRequestOut:
-            row = s.exec(
-                select(DisconnectionRequest)
-                .where(DisconnectionRequest.request_no == request_no.strip().upper())
-                .with_for_update()  # two desks pressing at once: the second sees the first
-            ).first()
-            if row is None:
-                raise NotFoundError(f"No request numbered {request_no.strip()}.")
+            # two desks pressing at once: the second sees the first's change
+            row = self._disconnection(s, request_no, for_update=True)
             before = row.status
             after = lifecycle.next_status(before, act_)
             now = self._clock()
@@ -1032,7 +1031,6 @@ class LocalBackend:
         value = _setting(conn, "sla_calendar")
         if not isinstance(value, dict):
             return sla.Calendar()
-        zone = _setting(conn, "office_timezone")
         holidays: frozenset[date] = frozenset()
         if value.get("holidays"):
             holidays = frozenset(
@@ -1041,7 +1039,7 @@ class LocalBackend:
             )
         try:
             return sla.Calendar(
-                zone=ZoneInfo(zone if isinstance(zone, str) else OFFICE_TIMEZONE),
+                zone=self._office_zone(conn),
                 open_at=_hhmm(value["open"]) if value.get("open") else None,
                 close_at=_hhmm(value["close"]) if value.get("close") else None,
                 workdays=frozenset(int(d) for d in value.get("workdays", range(7))),
@@ -1050,6 +1048,114 @@ class LocalBackend:
         except (ValueError, KeyError, TypeError, ValidationError) as exc:
             _LOG.warning("sla_calendar setting ignored (%s): the clock runs always", exc)
             return sla.Calendar()
+
+    def _sla_of(self, s: Session, row: DisconnectionRequest, now: datetime) -> SlaOut:
+        """The request's SLA clock at ``now``: holds from the audit log, targets, settings."""
+        conn = s.connection()
+        target = s.get(SlaTarget, row.request_type)
+        targets = (
+            sla.Targets(
+                Decimal(target.acknowledgement_hours),
+                Decimal(target.response_hours),
+                Decimal(target.resolution_hours),
+            )
+            if target is not None
+            else sla.Targets()
+        )
+        holds: list[tuple[datetime, datetime | None]] = []
+        for event in s.exec(
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity == "disconnection_request",
+                AuditEvent.entity_id == row.request_no,
+                AuditEvent.action.in_(  # type: ignore[attr-defined]
+                    ("disconnection_request_hold", "disconnection_request_resume",
+                     "disconnection_request_close")
+                ),
+            )
+            .order_by(AuditEvent.id)  # type: ignore[arg-type]
+        ):  # fmt: skip
+            when = cq._utc(event.at) or now
+            if event.action == "disconnection_request_hold":
+                holds.append((when, None))
+            elif holds and holds[-1][1] is None:
+                holds[-1] = (holds[-1][0], when)
+        resolved = cq._utc(row.resolved_at) or cq._utc(row.closed_at)
+        timeline = sla.Timeline(
+            created=cq._utc(row.created_at) or now,
+            acknowledged=cq._utc(row.acknowledged_at),
+            responded=cq._utc(row.first_response_at),
+            resolved=resolved if resolved is not None and resolved <= now else None,
+            holds=tuple(h for h in holds if h[0] <= now),
+        )
+        pause = _setting(conn, "sla_pause_on_hold") is True
+        clock = sla.clock(timeline, targets, now, self._sla_calendar(conn), pause)
+        remaining = int(clock.remaining.total_seconds())
+        sla_out = SlaOut(
+            due=clock.due,
+            remaining_seconds=remaining,
+            remaining=sla.remaining_text(clock.remaining),
+            status=clock.status.value,
+            label=clock.status.label,
+            metrics=[
+                SlaMetricOut(
+                    name=m.name,
+                    target_hours=m.target,
+                    achieved_hours=m.achieved,
+                    breached=m.breached,
+                )
+                for m in clock.metrics
+            ],
+            paused=clock.paused,
+        )
+        return sla_out
+
+    def _settlement_of(
+        self, s: Session, row: DisconnectionRequest, consumer: Consumer
+    ) -> SettlementOut:
+        """Seed 003's financial settlement, from the consumer's ledger and deposit."""
+        bills = s.exec(
+            select(Bill).where(
+                Bill.consumer_id == consumer.id,
+                Bill.status.in_(("unpaid", "partially_paid")),  # type: ignore[attr-defined]
+            )
+        ).all()
+        outstanding = sum((b.amount - b.paid for b in bills), Decimal("0.00"))
+        due_date = max((b.due_date for b in bills), default=None)
+        payment = s.exec(
+            select(Payment)
+            .where(Payment.consumer_id == consumer.id, Payment.status == "processed")
+            .order_by(Payment.paid_at.desc())  # type: ignore[attr-defined]
+        ).first()
+        deposits = s.exec(
+            select(SecurityDeposit).where(
+                SecurityDeposit.consumer_id == consumer.id, SecurityDeposit.status == "held"
+            )
+        ).all()
+        deposit = sum((d.amount - d.applied for d in deposits), Decimal("0.00"))
+        use = (
+            row.use_deposit
+            if row.use_deposit is not None
+            else settlement.use_deposit_by_default(outstanding)
+        )
+        settled = settlement.settle(max(outstanding, Decimal(0)), deposit, use)
+        paid_at = cq._utc(payment.paid_at) if payment is not None else None
+        settlement_out = SettlementOut(
+            outstanding=settled.outstanding,
+            cleared=settled.cleared,
+            due_date=due_date,
+            last_payment_amount=payment.amount if payment is not None else None,
+            last_payment_date=paid_at.date() if paid_at is not None else None,
+            last_payment_method=payment.method if payment is not None else None,
+            deposit=settled.deposit,
+            deposit_date=min((d.deposit_date for d in deposits), default=None),
+            use_deposit=use,
+            deposit_refund=settled.deposit_refund,
+            net=settled.net,
+            direction=settled.direction.value,
+            direction_label=settled.direction.label,
+        )
+        return settlement_out
 
     def get_disconnection_request(
         self, token: str, request_no: str, at: datetime | None = None
@@ -1060,116 +1166,10 @@ class LocalBackend:
         else:  # a time without a zone is taken as UTC
             now = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
         with self._read() as s:
-            row = s.exec(
-                select(DisconnectionRequest).where(
-                    DisconnectionRequest.request_no == request_no.strip().upper()
-                )
-            ).first()
-            if row is None:
-                raise NotFoundError(f"No request numbered {request_no.strip()}.")
+            row = self._disconnection(s, request_no)
             consumer = s.get(Consumer, row.consumer_id)
             assert consumer is not None
-            conn = s.connection()
             out = self._disconnection_out(s, row, consumer)
-            # -- the SLA clock
-            target = s.get(SlaTarget, row.request_type)
-            targets = (
-                sla.Targets(
-                    Decimal(target.acknowledgement_hours),
-                    Decimal(target.response_hours),
-                    Decimal(target.resolution_hours),
-                )
-                if target is not None
-                else sla.Targets()
-            )
-            holds: list[tuple[datetime, datetime | None]] = []
-            for event in s.exec(
-                select(AuditEvent)
-                .where(
-                    AuditEvent.entity == "disconnection_request",
-                    AuditEvent.entity_id == row.request_no,
-                    AuditEvent.action.in_(  # type: ignore[attr-defined]
-                        ("disconnection_request_hold", "disconnection_request_resume",
-                         "disconnection_request_close")
-                    ),
-                )
-                .order_by(AuditEvent.id)  # type: ignore[arg-type]
-            ):  # fmt: skip
-                when = cq._utc(event.at) or now
-                if event.action == "disconnection_request_hold":
-                    holds.append((when, None))
-                elif holds and holds[-1][1] is None:
-                    holds[-1] = (holds[-1][0], when)
-            resolved = cq._utc(row.resolved_at) or cq._utc(row.closed_at)
-            timeline = sla.Timeline(
-                created=cq._utc(row.created_at) or now,
-                acknowledged=cq._utc(row.acknowledged_at),
-                responded=cq._utc(row.first_response_at),
-                resolved=resolved if resolved is not None and resolved <= now else None,
-                holds=tuple(h for h in holds if h[0] <= now),
-            )
-            pause = _setting(conn, "sla_pause_on_hold") is True
-            clock = sla.clock(timeline, targets, now, self._sla_calendar(conn), pause)
-            remaining = int(clock.remaining.total_seconds())
-            sla_out = SlaOut(
-                due=clock.due,
-                remaining_seconds=remaining,
-                remaining=sla.remaining_text(clock.remaining),
-                status=clock.status.value,
-                label=clock.status.label,
-                metrics=[
-                    SlaMetricOut(
-                        name=m.name,
-                        target_hours=m.target,
-                        achieved_hours=m.achieved,
-                        breached=m.breached,
-                    )
-                    for m in clock.metrics
-                ],
-                paused=clock.paused,
-            )
-            # -- the settlement, from the ledger
-            bills = s.exec(
-                select(Bill).where(
-                    Bill.consumer_id == consumer.id,
-                    Bill.status.in_(("unpaid", "partially_paid")),  # type: ignore[attr-defined]
-                )
-            ).all()
-            outstanding = sum((b.amount - b.paid for b in bills), Decimal("0.00"))
-            due_date = max((b.due_date for b in bills), default=None)
-            payment = s.exec(
-                select(Payment)
-                .where(Payment.consumer_id == consumer.id, Payment.status == "processed")
-                .order_by(Payment.paid_at.desc())  # type: ignore[attr-defined]
-            ).first()
-            deposits = s.exec(
-                select(SecurityDeposit).where(
-                    SecurityDeposit.consumer_id == consumer.id, SecurityDeposit.status == "held"
-                )
-            ).all()
-            deposit = sum((d.amount - d.applied for d in deposits), Decimal("0.00"))
-            use = (
-                row.use_deposit
-                if row.use_deposit is not None
-                else settlement.use_deposit_by_default(outstanding)
-            )
-            settled = settlement.settle(max(outstanding, Decimal(0)), deposit, use)
-            paid_at = cq._utc(payment.paid_at) if payment is not None else None
-            settlement_out = SettlementOut(
-                outstanding=settled.outstanding,
-                cleared=settled.cleared,
-                due_date=due_date,
-                last_payment_amount=payment.amount if payment is not None else None,
-                last_payment_date=paid_at.date() if paid_at is not None else None,
-                last_payment_method=payment.method if payment is not None else None,
-                deposit=settled.deposit,
-                deposit_date=min((d.deposit_date for d in deposits), default=None),
-                use_deposit=use,
-                deposit_refund=settled.deposit_refund,
-                net=settled.net,
-                direction=settled.direction.value,
-                direction_label=settled.direction.label,
-            )
             return DisconnectionDetail(
                 request=out,
                 phone=consumer.phone,
@@ -1177,8 +1177,8 @@ class LocalBackend:
                 sub_category=consumer.sub_category,
                 service_address=consumer.service_address,
                 billing_address=consumer.billing_address,
-                sla=sla_out,
-                settlement=settlement_out,
+                sla=self._sla_of(s, row, now),
+                settlement=self._settlement_of(s, row, consumer),
                 evaluated_at=now,
             )
 
@@ -1186,13 +1186,7 @@ class LocalBackend:
         actor = self._authorize(token, "lock_consumer")
         purpose_ = validation.required_text("purpose", purpose, "Purpose", 60)
         with self._write() as s:
-            consumer = s.exec(
-                select(Consumer)
-                .where(Consumer.account_no == account_no.strip().upper())
-                .with_for_update()  # two desks locking at once: one waits (PostgreSQL)
-            ).first()
-            if consumer is None:
-                raise NotFoundError(f"No consumer with account number {account_no.strip()}.")
+            consumer = self._consumer(s, account_no, for_update=True)
             self._held_by_other(s, consumer, actor)
             now = self._clock()
             expires = now + timedelta(minutes=self._lock_minutes(s))
