@@ -544,6 +544,132 @@ def request_show(
         typer.echo(f"{key:<18} {value}")
 
 
+@request_app.command("list")
+def request_list(
+    text_: Annotated[
+        str, typer.Option("--search", "-q", help="Request id (or its start), name or account no.")
+    ] = "",
+    tab: Annotated[
+        str,
+        typer.Option(
+            "--tab",
+            help="current (pending, in progress, on hold), history (completed, closed) or all.",
+        ),
+    ] = "current",
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="pending, in_progress, on_hold, completed or closed (repeat for several).",
+        ),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--type", help="disconnection or reconnection (repeat for several)."),
+    ] = None,
+    priority: Annotated[
+        list[str] | None,
+        typer.Option("--priority", help="high, medium or low (repeat for several)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--from", help="Requested on or after (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Requested on or before (YYYY-MM-DD).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100_000, help="Rows to print.")] = 50,
+    database: DatabaseOpt = None,
+    server: ServerOpt = None,
+    user: UserOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The landing list with the app's tabs and filters, under the month's KPI cards."""
+    from pydantic import ValidationError as BadQuery
+
+    from cso_tui.services.schemas import DisconnectionQuery
+
+    try:
+        query = DisconnectionQuery.model_validate(
+            {"text": text_, "tab": tab, "statuses": status or [], "request_types": kind or [],
+             "priorities": priority or [], "created_from": since, "created_to": until}
+        )  # fmt: skip
+    except BadQuery as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        _fail(f"bad option: {problems}", 2)
+    with _signed_in(database, server, user) as (settings, backend, token):
+        kpis = _call(backend.disconnection_kpis, token)
+        rows: list[Any] = []
+        cursor = None
+        while len(rows) < limit:
+            page = _call(
+                backend.list_disconnection_requests,
+                token, query, cursor, min(200, limit - len(rows)),
+            )  # fmt: skip
+            rows += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+    if as_json:
+        _print_json(
+            {"kpis": kpis.model_dump(mode="json"), "matches": page.matches,
+             "items": [r.model_dump(mode="json") for r in rows]}
+        )  # fmt: skip
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from cso_tui.formatting import format_date, format_money
+    from cso_tui.services.rules.lifecycle import Status
+
+    symbol = settings.display.currency_symbol
+    now = kpis.current
+    typer.echo(
+        f"{now.month:%B %Y}: disconnections pending {now.pending_disconnections:,}, "
+        f"completed {now.completed_disconnections:,} · reconnections pending "
+        f"{now.pending_reconnections:,}, completed {now.completed_reconnections:,}"
+    )
+    console = Console()
+    heads = ("Request ID", "Consumer", "Account no", "Address", "Type", "Requested", "Status",
+             "Outstanding", "Priority")  # fmt: skip
+    lines = [
+        (
+            r.request_no,
+            r.consumer_name + (" ★VIP" if r.vip else ""),
+            r.account_no,
+            r.service_address,
+            r.request_type.title(),
+            format_date(r.created_at.astimezone(_zone(settings)).date(), settings),
+            Status(r.status).label,
+            format_money(r.outstanding, symbol),
+            r.priority.title(),
+        )
+        for r in rows
+    ]
+    title = f"{page.matches:,} request(s), {len(rows)} shown"
+    if console.width >= 120:
+        table = Table(title=title)
+        for col in heads:
+            table.add_column(col, justify="right" if col == "Outstanding" else "left")
+        for cells in lines:
+            table.add_row(*cells)
+        console.print(table)
+        return
+    # narrow (a thin terminal): two lines a request, the request's then the consumer's
+    typer.echo(title)
+    for cells in lines:
+        typer.echo(f"{cells[0]}  {cells[6]:<11}  {cells[4]:<13}  {cells[8]:<6}  {cells[5]}")
+        about = f"  {cells[1]} · {cells[2]} · {cells[7]} outstanding · {cells[3]}"
+        typer.echo(about if len(about) <= console.width else about[: console.width - 1] + "…")
+
+
+def _zone(settings: Settings) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.display.timezone)
+
+
 @consumer_app.command("list")
 def consumer_list(
     text_: Annotated[

@@ -250,6 +250,25 @@ def test_request_show_evaluates_the_clock_at_a_time(runner: CliRunner, demo_url:
     assert bad.exit_code == 2 and "is not a time" in bad.output
 
 
+def test_request_list_tabs_filters_and_cards(runner: CliRunner, demo_url: str) -> None:
+    env = {"CSO_TUI_PASSWORD": "demo"}
+    base = ["request", "list", "-d", demo_url, "--user", "callcenter"]
+    out = runner.invoke(app, [*base, "--tab", "history", "--json", "--limit", "500"], env=env)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["items"] and {r["status"] for r in data["items"]} <= {"completed", "closed"}
+    assert data["matches"] == len(data["items"])
+    assert [m["month"] for m in data["kpis"]["trend"]][-1] == data["kpis"]["current"]["month"]
+    out = runner.invoke(app, [*base, "-q", "DIS-2024-001234", "--tab", "all"], env=env)
+    assert out.exit_code == 0, out.output
+    assert "1 request(s), 1 shown" in out.stdout and "DIS-2024-001234" in out.stdout
+    assert "disconnections pending" in out.stdout.splitlines()[0]
+    bad = runner.invoke(app, [*base, "--tab", "later"], env=env)
+    assert bad.exit_code == 2 and "bad option: tab" in bad.output
+    bad = runner.invoke(app, [*base, "--status", "done"], env=env)
+    assert bad.exit_code == 2 and "Unknown status 'done'" in bad.output
+
+
 def test_consumer_list_filters_sorts_and_exports(runner: CliRunner, demo_url: str) -> None:
     env = {"CSO_TUI_PASSWORD": "demo"}
     base = ["consumer", "list", "-d", demo_url, "--user", "manager"]

@@ -469,7 +469,11 @@ class ConsumerQuery(SQLModel, table=True):
 
 class DisconnectionRequest(SQLModel, table=True):
     __tablename__ = "disconnection_request"
-    __table_args__ = (Index("ix_disconnection_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_disconnection_status_created", "status", "created_at"),
+        Index("ix_disconnection_created_id", "created_at", "id"),  # the landing list's order
+        Index("ix_disconnection_resolved", "resolved_at"),  # completions per month (KPIs)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     request_no: str = Field(sa_type=IdentString(32), unique=True, index=True)

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
         ConsumerUpdate,
         ConsumptionOut,
         DisconnectionDetail,
+        DisconnectionKpis,
+        DisconnectionListPage,
+        DisconnectionQuery,
         DisconnectionRequestOut,
         DisconnectionSettings,
         DocumentOut,
@@ -145,6 +148,25 @@ class Backend(Protocol):
         or Pending) and the financial settlement from the ledger, evaluated ``at`` a given
         time (default now). Settings: ``sla_pause_on_hold`` (default off) and
         ``sla_calendar`` (office hours and working days; default around the clock)."""
+        ...
+
+    def list_disconnection_requests(
+        self,
+        token: str,
+        query: DisconnectionQuery,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> DisconnectionListPage:
+        """One page of the landing list, newest first: the Current tab (pending, in progress,
+        on hold) or History (completed, closed), searched by request id, name or account no
+        and filtered by status, type, priority and the day requested (office dates); pass
+        ``next_cursor`` back for the next page. ValidationError for an unknown filter."""
+        ...
+
+    def disconnection_kpis(self, token: str, month: date | None = None) -> DisconnectionKpis:
+        """The landing page's monthly cards for ``month`` (any day of it; default the office's
+        current month): disconnections and reconnections made that month still pending, and
+        those completed that month, with the five months before for the trend."""
         ...
 
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:

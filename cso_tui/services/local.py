@@ -68,6 +68,7 @@ from cso_tui.models import (
 from cso_tui.models.enums import ROLE_LABELS, Role
 from cso_tui.services import api, db
 from cso_tui.services import consumer_queries as cq
+from cso_tui.services import disconnection_queries as dq
 from cso_tui.services import search as search_engine
 from cso_tui.services.errors import (
     AccountLockedError,
@@ -102,6 +103,9 @@ from cso_tui.services.schemas import (
     ConsumptionOut,
     DemoUser,
     DisconnectionDetail,
+    DisconnectionKpis,
+    DisconnectionListPage,
+    DisconnectionQuery,
     DisconnectionRequestOut,
     DisconnectionSettings,
     DocumentOut,
@@ -1181,6 +1185,24 @@ class LocalBackend:
                 settlement=self._settlement_of(s, row, consumer),
                 evaluated_at=now,
             )
+
+    def list_disconnection_requests(
+        self,
+        token: str,
+        query: DisconnectionQuery,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> DisconnectionListPage:
+        size = min(max(limit or self._page_size, 1), 200)
+        with self._reading(token, "list_disconnection_requests") as (_, conn):
+            zone = self._office_zone(conn)
+            return dq.list_requests(conn, self.dialect, query, zone, cursor, size)
+
+    def disconnection_kpis(self, token: str, month: date | None = None) -> DisconnectionKpis:
+        with self._reading(token, "disconnection_kpis") as (_, conn):
+            zone = self._office_zone(conn)
+            day = month or self._clock().astimezone(zone).date()
+            return dq.kpis(conn, self.dialect, zone, day)
 
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:
         actor = self._authorize(token, "lock_consumer")

@@ -387,6 +387,65 @@ class DisconnectionDetail(Model):
     evaluated_at: datetime  # the clocks' "now"
 
 
+class RequestTab(StrEnum):
+    """The landing list's tabs (seed 003): open requests, or completed and closed ones."""
+
+    CURRENT = "current"  # pending, in progress, on hold
+    HISTORY = "history"  # completed, closed
+    ALL = "all"
+
+
+class DisconnectionQuery(Model):
+    """What the disconnection landing list shows: a search term, a tab and filters."""
+
+    text: str = ""  # a request id (DIS-2024-001234, or its start), a name or an account no
+    tab: RequestTab = RequestTab.CURRENT
+    statuses: list[str] = Field(default_factory=list)  # lifecycle Status values; empty: all
+    request_types: list[str] = Field(default_factory=list)  # disconnection, reconnection
+    priorities: list[str] = Field(default_factory=list)  # high, medium, low
+    created_from: date | None = None  # the day requested, office date, inclusive
+    created_to: date | None = None
+
+
+class DisconnectionRow(Model):
+    """One line of the landing list (seed 003's list view columns)."""
+
+    request_no: str
+    account_no: str
+    consumer_name: str
+    vip: bool
+    service_address: str
+    request_type: str
+    created_at: datetime  # "Date requested"
+    status: str
+    outstanding: Decimal  # the consumer's balance now
+    priority: str
+
+
+class DisconnectionListPage(Model):
+    items: list[DisconnectionRow]
+    next_cursor: str | None = None
+    matches: int
+
+
+class DisconnectionMonth(Model):
+    """One month's counts (office months): requests made that month still open, and requests
+    completed (resolved) that month, per type."""
+
+    month: date  # the first day
+    pending_disconnections: int
+    completed_disconnections: int
+    pending_reconnections: int
+    completed_reconnections: int
+
+
+class DisconnectionKpis(Model):
+    """The landing page's monthly cards, with the months before for the trend."""
+
+    current: DisconnectionMonth
+    trend: list[DisconnectionMonth]  # oldest first, ending with ``current``
+
+
 class ConsumerLockOut(Model):
     """A consumer profile held while a request is made for it (seed 003 AC002)."""
 

@@ -75,6 +75,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # seed 003: who makes disconnection / reconnection requests holds the profile meanwhile
     "disconnection_settings": ALL_STAFF,
     "get_disconnection_request": ALL_STAFF,
+    "list_disconnection_requests": ALL_STAFF,
+    "disconnection_kpis": ALL_STAFF,
     "create_disconnection_request": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
     "change_disconnection_status": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
     "lock_consumer": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
