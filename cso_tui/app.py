@@ -31,11 +31,14 @@ from cso_tui.services.errors import SessionExpiredError, UnavailableError
 if TYPE_CHECKING:
     from cso_tui.config import Settings
     from cso_tui.screens.consumer_list import ConsumerListScreen
+    from cso_tui.screens.disconnections import DisconnectionsScreen
     from cso_tui.screens.recovery import RecoveryScreen
     from cso_tui.services.schemas import SessionInfo
 
 #: Seconds between checks that an unreachable backend answers again.
 PROBE_SECONDS = 3.0
+#: Seconds between this terminal's notification runs (SLA escalations, the email outbox).
+NOTIFY_SECONDS = 60.0
 AUTO_THEME = "auto"
 DEFAULT_THEME = "textual-dark"
 ANSI_THEME = "cso-ansi"
@@ -104,9 +107,10 @@ class CsoApp(App[None], inherit_bindings=False):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         # priority (as the key arrives, see focus_now): "/smith" typed in one burst searches
         Binding("slash,ctrl+f", "search", "Search", id="app.search", priority=True),
-        # ctrl+l / ctrl+g: not Input's editing keys, and pass through SSH and tmux
+        # ctrl+l / ctrl+g / ctrl+o: not Input's editing keys, and pass through SSH and tmux
         Binding("ctrl+l", "consumers", "Consumer list", show=False, id="app.consumers"),
         Binding("ctrl+g", "collections", "Collections", show=False, id="app.collections"),
+        Binding("ctrl+o", "disconnections", "Disconnections", show=False, id="app.disconnections"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
         # priority, like the forms' enter / down "next field": the focus moves as the key
         # arrives, so keys typed after it in one burst (a fast typist, SSH) go to the next
@@ -191,6 +195,7 @@ class CsoApp(App[None], inherit_bindings=False):
         if self._settings is not None:
             self.set_keymap(self.keymap)
         self.push_screen(LoginScreen())
+        self.set_interval(NOTIFY_SECONDS, self.deliver_notifications)
         if self._theme_warning:
             self.notify(self._theme_warning, severity="warning")
 
@@ -319,6 +324,18 @@ class CsoApp(App[None], inherit_bindings=False):
             screen.post_message(ConnectionRestored())
 
     @work(thread=True, exit_on_error=False, group="usage")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="notifications")
+    def deliver_notifications(self) -> None:
+        """Each terminal helps the outbox along (SLA escalations, emails by SMTP): with the
+        embedded database there is no server to do it. A failure waits for the next run."""
+        backend, session = self.backend, self.session
+        if backend is None or session is None:
+            return
+        try:
+            backend.deliver_notifications(session.token)
+        except Exception as exc:
+            self.log.warning(f"notification run: {exc}")
+
     def record_usage(self, event: str, properties: dict[str, Any]) -> None:
         """Behaviour tracking (seed 001 section 9); never disturbs the desk when it fails."""
         backend, session = self.backend, self.session
@@ -397,7 +414,38 @@ class CsoApp(App[None], inherit_bindings=False):
 
         self._open_on_home(RecoveryScreen, "Collections")
 
-    def _open_on_home(self, kind: type[ConsumerListScreen | RecoveryScreen], title: str) -> None:
+    def action_disconnections(self) -> None:
+        """The disconnection requests' landing page; brought forward if open."""
+        from cso_tui.screens.disconnections import DisconnectionsScreen  # deferred: start-up
+
+        self._open_on_home(DisconnectionsScreen, "Disconnection requests")
+
+    def open_request(self, request_no: str) -> None:
+        """Open a disconnection / reconnection request's detail view over the current screen."""
+        if self.session is None:
+            return
+        from cso_tui.screens.request_detail import RequestScreen  # deferred: start-up
+
+        self.push_screen(RequestScreen(request_no))
+
+    def new_request(self, account_no: str | None = None) -> None:
+        """The create form for a disconnection / reconnection request (for ``account_no``, or
+        with the customer search first); once made, its detail view."""
+        if self.session is None:
+            return
+        from cso_tui.screens.new_request import NewRequestScreen  # deferred: start-up
+
+        def made(request_no: str | None) -> None:
+            if request_no:
+                self.open_request(request_no)
+
+        self.push_screen(NewRequestScreen(account_no), made)
+
+    def _open_on_home(
+        self,
+        kind: type[ConsumerListScreen | RecoveryScreen | DisconnectionsScreen],
+        title: str,
+    ) -> None:
         """Show the open ``kind`` screen (closing what is above it), else push a new one."""
         session = self.session
         if session is None or any(isinstance(s, ReloginScreen) for s in self.screen_stack):
@@ -415,6 +463,6 @@ class CsoApp(App[None], inherit_bindings=False):
             if self.session is None:
                 return False
             return None if is_typing(self.screen) else True
-        if action in ("consumers", "collections"):
+        if action in ("consumers", "collections", "disconnections"):
             return self.session is not None
         return True

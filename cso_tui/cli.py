@@ -36,10 +36,14 @@ request_app = typer.Typer(
     help="Disconnection and reconnection requests (seed 003).", no_args_is_help=True
 )
 user_app = typer.Typer(help="Staff users.", no_args_is_help=True)
+outbox_app = typer.Typer(
+    help="Notifications: SLA escalations and the email outbox.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(consumer_app, name="consumer")
 app.add_typer(request_app, name="request")
 app.add_typer(user_app, name="user")
+app.add_typer(outbox_app, name="outbox")
 
 DatabaseOpt = Annotated[
     str | None,
@@ -668,6 +672,44 @@ def _zone(settings: Settings) -> Any:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(settings.display.timezone)
+
+
+@outbox_app.command("send")
+def outbox_send(
+    loop: Annotated[
+        float | None,
+        typer.Option(
+            "--loop",
+            min=1.0,
+            help="Keep running, every this many seconds (e.g. 30), until interrupted.",
+            show_default=False,
+        ),
+    ] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Escalate SLA breaches to supervisors and send the due emails by SMTP (the database
+    setting `smtp`), once or in a loop. `cso-tui serve` does this by itself every 30 s."""
+    import time
+
+    backend = _open_local(_settings(database))
+    try:
+        while True:
+            report = backend.run_notification_jobs()
+            if not report.configured:
+                typer.echo(
+                    "No SMTP server is set (database setting `smtp`): nothing was sent.", err=True
+                )
+            typer.echo(
+                f"escalated {report.escalated} · sent {report.sent} · retrying "
+                f"{report.retrying} · failed {report.failed} · waiting {report.waiting}"
+            )
+            if loop is None:
+                return
+            time.sleep(loop)
+    except KeyboardInterrupt:
+        return
+    finally:
+        backend.close()
 
 
 @consumer_app.command("list")

@@ -102,6 +102,20 @@ class NavigationProvider(Provider):
                     app.action_collections,
                 )
             )
+            commands.append(
+                (
+                    "Disconnection requests",
+                    "Disconnection and reconnection requests: KPIs, SLA, settlement (ctrl+o)",
+                    app.action_disconnections,
+                )
+            )
+            commands.append(
+                (
+                    "New disconnection request",
+                    "Find the customer, then the reason, date and time slot",
+                    app.new_request,
+                )
+            )
             commands.append(("Log out", "End this session and return to login", app.action_logout))
         commands.append(("Help: keys", "List the keys of this screen (? or F1)", app.action_help))
         return commands

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -292,3 +294,33 @@ def test_consumer_list_filters_sorts_and_exports(runner: CliRunner, demo_url: st
     out = runner.invoke(app, [*base], env=env)
     assert out.exit_code == 0, out.output
     assert "Total balance $" in out.stdout
+
+
+def test_outbox_send_delivers_by_smtp_and_escalates(runner: CliRunner, demo_url: str) -> None:
+    """The demo's queued emails and its breached requests, sent to a real local SMTP server."""
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    from contract.test_notifications import Inbox, free_port
+
+    from cso_tui.models import AppSetting
+
+    inbox = Inbox()
+    controller = controller_module.Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        backend = LocalBackend(demo_url)
+        try:
+            with backend._write() as s:
+                smtp = {"host": "127.0.0.1", "port": controller.port}
+                s.merge(AppSetting(key="smtp", value=smtp, updated_at=datetime.now(UTC)))
+        finally:
+            backend.close()
+        out = runner.invoke(app, ["outbox", "send", "-d", demo_url])
+        assert out.exit_code == 0, out.output
+        escalated, sent = (int(re.search(rf"{w} (\d+)", out.stdout).group(1))  # type: ignore[union-attr]
+                           for w in ("escalated", "sent"))  # fmt: skip
+        assert escalated >= 1 and sent == len(inbox.messages) >= escalated
+        assert any(m["Subject"].startswith("SLA breached: ") for m in inbox.messages)
+        again = runner.invoke(app, ["outbox", "send", "-d", demo_url])
+        assert "escalated 0 · sent 0" in again.stdout
+    finally:
+        controller.stop()

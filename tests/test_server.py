@@ -309,3 +309,25 @@ def test_a_server_bug_is_a_500_with_a_generic_message(
         assert exc.value.message == api.SERVER_BUG
     finally:
         backend.close()
+
+
+async def test_the_server_runs_the_notification_jobs_and_survives_a_failure() -> None:
+    import asyncio
+
+    from cso_tui.server.app import notification_loop
+
+    calls: list[int] = []
+
+    class Jobs:
+        def run_notification_jobs(self) -> None:
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("the database went away")
+
+    task = asyncio.create_task(notification_loop(Jobs(), every=0.01))  # type: ignore[arg-type]
+    for _ in range(200):
+        if len(calls) >= 3:
+            break
+        await asyncio.sleep(0.01)
+    task.cancel()
+    assert len(calls) >= 3  # the first run's failure did not stop the loop

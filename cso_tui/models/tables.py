@@ -627,6 +627,8 @@ class NotificationOutbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)
+    next_attempt_at: datetime | None = _ts(nullable=True)  # after a failed attempt
+    claimed_at: datetime | None = _ts(nullable=True)  # a delivery run is sending it
 
 
 class JobRun(SQLModel, table=True):

@@ -6,6 +6,7 @@ across the wire. Endpoints are plain functions: FastAPI runs them in its thread 
 slow database call never blocks the event loop.
 """
 
+import asyncio
 import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -204,6 +205,23 @@ def _is_database_down(exc: Exception) -> bool:
     return isinstance(exc, OperationalError) and exc.connection_invalidated
 
 
+#: Seconds between the server's notification runs (SLA escalations, outbox by SMTP).
+NOTIFY_EVERY = 30.0
+
+
+async def notification_loop(backend: LocalBackend, every: float = NOTIFY_EVERY) -> None:
+    """Deliver the outbox and escalate SLA breaches every ``every`` seconds, in a thread (each
+    of several workers may run it: a message is claimed by one run)."""
+    import anyio.to_thread
+
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await anyio.to_thread.run_sync(backend.run_notification_jobs)
+        except Exception:
+            log.exception("notification run failed; trying again in %s s", every)
+
+
 def from_settings() -> FastAPI:
     """The app on the configured database (uvicorn factory for ``cso-tui serve``).
 
@@ -226,10 +244,12 @@ def from_settings() -> FastAPI:
         # Endpoints run in anyio's thread pool (40 threads by default): no more calls at
         # once than the database pool holds, so connections are reused, never churned.
         anyio.to_thread.current_default_thread_limiter().total_tokens = POOL_SIZE
+        jobs = asyncio.create_task(notification_loop(backend))
         async with previous(a) as state:
             try:
                 yield state
             finally:
+                jobs.cancel()
                 backend.close()
 
     app.router.lifespan_context = lifespan

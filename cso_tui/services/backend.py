@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         ConsumerSummary,
         ConsumerUpdate,
         ConsumptionOut,
+        DeliveryReport,
         DisconnectionDetail,
         DisconnectionKpis,
         DisconnectionListPage,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
         ServiceOrderOut,
         SessionInfo,
         SessionsEnded,
+        SettlementOut,
         UserOut,
     )
 
@@ -140,6 +142,15 @@ class Backend(Protocol):
         clock's inputs). Audited."""
         ...
 
+    def set_deposit_use(
+        self, token: str, request_no: str, use: bool, idempotency_key: str
+    ) -> SettlementOut:
+        """The Financial Settlement tab's "Use in bill" toggle: apply the consumer's security
+        deposit to the net amount (on) or keep it (off); the settlement recalculated at once.
+        Until set, it is on when something is owed. Refused once the request is Completed or
+        Closed. Audited with the net before and after."""
+        ...
+
     def get_disconnection_request(
         self, token: str, request_no: str, at: datetime | None = None
     ) -> DisconnectionDetail:
@@ -167,6 +178,15 @@ class Backend(Protocol):
         """The landing page's monthly cards for ``month`` (any day of it; default the office's
         current month): disconnections and reconnections made that month still pending, and
         those completed that month, with the five months before for the trend."""
+        ...
+
+    def deliver_notifications(self, token: str) -> DeliveryReport:
+        """Run the notification jobs once: open requests newly past an SLA target raise an
+        escalation email to the supervisors (managers and admins with an email address,
+        once per request, audited); then due outbox emails are sent by SMTP (setting
+        ``smtp``), each send written to the audit log, a failure retried later (1, 5, 15,
+        60 minutes) and marked failed after five attempts. Safe to run from many places at
+        once: each message is claimed by one run."""
         ...
 
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:

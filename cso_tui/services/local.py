@@ -18,6 +18,7 @@ import logging
 import mimetypes
 import re
 import secrets
+import smtplib
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -30,10 +31,10 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, bindparam, func, insert, text, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cso_tui import __version__
 from cso_tui.config import SessionSettings
@@ -66,7 +67,7 @@ from cso_tui.models import (
     UserSession,
 )
 from cso_tui.models.enums import ROLE_LABELS, Role
-from cso_tui.services import api, db
+from cso_tui.services import api, db, outbox
 from cso_tui.services import consumer_queries as cq
 from cso_tui.services import disconnection_queries as dq
 from cso_tui.services import search as search_engine
@@ -101,6 +102,7 @@ from cso_tui.services.schemas import (
     ConsumerSummary,
     ConsumerUpdate,
     ConsumptionOut,
+    DeliveryReport,
     DemoUser,
     DisconnectionDetail,
     DisconnectionKpis,
@@ -1029,6 +1031,37 @@ class LocalBackend:
             act,
         )
 
+    def set_deposit_use(
+        self, token: str, request_no: str, use: bool, idempotency_key: str
+    ) -> SettlementOut:
+        actor = self._authorize(token, "set_deposit_use")
+
+        def act(s: Session) -> SettlementOut:
+            row = self._disconnection(s, request_no, for_update=True)
+            if lifecycle.Status(row.status).final:
+                raise ConflictError(
+                    f"{row.request_no} is {lifecycle.Status(row.status).label}: its settlement "
+                    "can no longer change."
+                )
+            consumer = s.get(Consumer, row.consumer_id)
+            assert consumer is not None
+            before = self._settlement_of(s, row, consumer)
+            row.use_deposit = use
+            row.updated_at, row.updated_by = self._clock(), actor.user_id
+            row.version += 1
+            s.add(row)
+            s.flush()
+            after = self._settlement_of(s, row, consumer)
+            self._audit(
+                s, actor, "disconnection_deposit_use", "disconnection_request", row.request_no,
+                before={"use_deposit": before.use_deposit, "net": str(before.net)},
+                after={"use_deposit": use, "net": str(after.net)},
+            )  # fmt: skip
+            return after
+
+        payload = {"request_no": request_no, "use": use}
+        return self._once(actor, idempotency_key, "set_deposit_use", payload, SettlementOut, act)
+
     def _sla_calendar(self, conn: Connection) -> sla.Calendar:
         """The ``sla_calendar`` setting ({"open": "08:00", "close": "17:00", "workdays":
         [0, 1, 2, 3, 4], "holidays": true}), or around the clock every day (the seed)."""
@@ -1203,6 +1236,174 @@ class LocalBackend:
             zone = self._office_zone(conn)
             day = month or self._clock().astimezone(zone).date()
             return dq.kpis(conn, self.dialect, zone, day)
+
+    # ------------------------------------------------------------ notification jobs
+
+    def deliver_notifications(self, token: str) -> DeliveryReport:
+        self._authorize(token, "deliver_notifications")
+        return self.run_notification_jobs()
+
+    def run_notification_jobs(self) -> DeliveryReport:
+        """``deliver_notifications`` without a session: for the server's own loop and
+        ``cso-tui outbox send`` (local only, not part of the Backend protocol)."""
+        escalated = self._escalate_breaches()
+        with self._engines.read.connect() as conn:
+            settings = outbox.smtp_settings(_setting(conn, "smtp"))
+        sent = retrying = failed = 0
+        if settings is not None:
+            sent, retrying, failed = self._send_due(settings)
+        with self._read() as s:
+            waiting = s.exec(
+                select(func.count()).where(
+                    NotificationOutbox.channel == "email",
+                    NotificationOutbox.status.in_(("pending", "sending")),  # type: ignore[attr-defined]
+                )
+            ).one()
+        return DeliveryReport(
+            configured=settings is not None, escalated=escalated, sent=sent,
+            retrying=retrying, failed=failed, waiting=int(waiting),
+        )  # fmt: skip
+
+    def _escalate_breaches(self) -> int:
+        """Tell the supervisors of each open request newly past an SLA target (seed 003:
+        "SLA breach -> Automatic escalation notification to supervisors"), once each."""
+        now = self._clock()
+        with self._read() as s:
+            quickest = min(
+                (t.acknowledgement_hours for t in s.exec(select(SlaTarget)).all()),
+                default=Decimal(2),
+            )
+            since = now - timedelta(hours=float(quickest))
+            candidates = s.exec(
+                select(DisconnectionRequest).where(
+                    DisconnectionRequest.status.in_(OPEN_DISCONNECTION),  # type: ignore[attr-defined]
+                    DisconnectionRequest.breach_notified_at == None,  # noqa: E711
+                    DisconnectionRequest.created_at <= since,
+                )
+            ).all()
+            breached = []
+            for row in candidates:
+                clock = self._sla_of(s, row, now)
+                if clock.status == "breached":
+                    late = [m.name for m in clock.metrics if m.breached]
+                    breached.append((row.request_no, clock.due, late))
+        count = 0
+        for request_no, due, late in breached:
+            with self._write() as s:
+                row = self._disconnection(s, request_no, for_update=True)
+                if row.breach_notified_at is not None or row.status not in OPEN_DISCONNECTION:
+                    continue  # another run got there first, or it was closed meanwhile
+                consumer = s.get(Consumer, row.consumer_id)
+                assert consumer is not None
+                supervisors = s.exec(
+                    select(User).where(
+                        User.role.in_((Role.CSO_MANAGER, Role.CSO_ADMIN)),  # type: ignore[attr-defined]
+                        User.active == True,  # noqa: E712
+                        User.email != None,  # noqa: E711
+                    )
+                ).all()
+                what = ", ".join(late) or "Resolution"
+                subject = f"SLA breached: {row.request_no} ({what})"
+                body = (
+                    f"{row.request_type.title()} request {row.request_no} for {consumer.name} "
+                    f"({consumer.account_no}), priority {row.priority}, status "
+                    f"{lifecycle.Status(row.status).label}, has missed its SLA target: {what}. "
+                    f"Resolution due {due:%Y-%m-%d %H:%M} UTC.\n"
+                )
+                for user in supervisors:
+                    assert user.email is not None
+                    s.add(
+                        NotificationOutbox(
+                            channel="email", recipient=user.email, subject=subject, body=body,
+                            consumer_id=consumer.id, related=row.request_no, created_at=now,
+                        )
+                    )  # fmt: skip
+                row.breach_notified_at = now
+                s.add(row)
+                told = ", ".join(u.username for u in supervisors) or "no supervisor has an email"
+                self._audit(
+                    s, None, "sla_breach_escalated", "disconnection_request", row.request_no,
+                    after={"breached": late, "supervisors": [u.username for u in supervisors]},
+                    detail=f"Escalated to: {told}", username="system",
+                )  # fmt: skip
+                count += 1
+        return count
+
+    def _send_due(self, settings: outbox.SmtpSettings) -> tuple[int, int, int]:
+        """Claim the due emails, send them (outside any transaction), record each result."""
+        now = self._clock()
+        with self._write() as s:
+            due = s.exec(
+                select(NotificationOutbox)
+                .where(
+                    col(NotificationOutbox.channel) == "email",
+                    or_(
+                        and_(
+                            col(NotificationOutbox.status) == "pending",
+                            or_(
+                                col(NotificationOutbox.next_attempt_at).is_(None),
+                                col(NotificationOutbox.next_attempt_at) <= now,
+                            ),
+                        ),
+                        and_(
+                            col(NotificationOutbox.status) == "sending",
+                            col(NotificationOutbox.claimed_at) <= now - outbox.CLAIM_TIMEOUT,
+                        ),
+                    ),
+                )
+                .order_by(NotificationOutbox.id)  # type: ignore[arg-type]
+                .limit(outbox.BATCH)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for row in due:
+                row.status, row.claimed_at = "sending", now
+                s.add(row)
+            claimed = [(r.id, r.recipient, r.subject, r.body) for r in due]
+        results: list[tuple[int, str | None]] = []
+        mailer = outbox.Mailer(settings)
+        try:
+            for row_id, recipient, subject, body in claimed:
+                assert row_id is not None
+                try:
+                    mailer.send(recipient, subject, body)
+                except (OSError, smtplib.SMTPException) as exc:
+                    results.append((row_id, f"{type(exc).__name__}: {exc}"[:500]))
+                else:
+                    results.append((row_id, None))
+        finally:
+            mailer.close()
+        sent = retrying = failed = 0
+        done = self._clock()
+        with self._write() as s:
+            for row_id, error in results:
+                mail = s.get(NotificationOutbox, row_id)
+                if mail is None:
+                    continue
+                row = mail
+                row.attempts += 1
+                row.claimed_at = None
+                about = {"recipient": row.recipient, "subject": row.subject,
+                         "related": row.related, "attempts": row.attempts}  # fmt: skip
+                if error is None:
+                    row.status, row.sent_at, row.last_error = "sent", done, None
+                    sent += 1
+                    self._audit(
+                        s, None, "notification_sent", "notification", str(row_id),
+                        after=about, detail=f"Email to {row.recipient}", username="system",
+                    )  # fmt: skip
+                elif row.attempts >= outbox.MAX_ATTEMPTS:
+                    row.status, row.last_error = "failed", error
+                    failed += 1
+                    self._audit(
+                        s, None, "notification_failed", "notification", str(row_id),
+                        after=about, detail=error, username="system",
+                    )  # fmt: skip
+                else:
+                    row.status, row.last_error = "pending", error
+                    row.next_attempt_at = done + outbox.retry_pause(row.attempts)
+                    retrying += 1
+                s.add(row)
+        return sent, retrying, failed
 
     def lock_consumer(self, token: str, account_no: str, purpose: str) -> ConsumerLockOut:
         actor = self._authorize(token, "lock_consumer")

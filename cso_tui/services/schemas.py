@@ -446,6 +446,17 @@ class DisconnectionKpis(Model):
     trend: list[DisconnectionMonth]  # oldest first, ending with ``current``
 
 
+class DeliveryReport(Model):
+    """One delivery run of the notification outbox (and the SLA breach check before it)."""
+
+    configured: bool  # an SMTP server is set (setting ``smtp``); without one nothing is sent
+    escalated: int  # requests newly found breaching their SLA: supervisors told
+    sent: int
+    retrying: int  # failed this time, tried again later
+    failed: int  # failed for good (out of attempts)
+    waiting: int  # still in the outbox after this run
+
+
 class ConsumerLockOut(Model):
     """A consumer profile held while a request is made for it (seed 003 AC002)."""
 

@@ -42,6 +42,28 @@ PAYMENT_STANDING: dict[str, Badge] = {
     "collection": Badge("‼", "In Collection", "Collection", "error"),
 }
 
+#: A disconnection / reconnection request's lifecycle status (seed 003).
+REQUEST_STATUS: dict[str, Badge] = {
+    "pending": Badge("…", "Pending", "Pending", "primary"),
+    "in_progress": Badge("▶", "In Progress", "In prog.", "warning"),
+    "on_hold": Badge("‖", "On Hold", "On hold", "muted"),
+    "completed": Badge("✓", "Completed", "Completed", "success"),
+    "closed": Badge("■", "Closed", "Closed", "muted"),
+}
+
+#: A request's priority (from its reason): the bar grows with it.
+PRIORITY: dict[str, Badge] = {
+    "high": Badge("▲", "High", "High", "error"),
+    "medium": Badge("■", "Medium", "Med", "warning"),
+    "low": Badge("▽", "Low", "Low", "muted"),
+}
+
+#: The SLA clock's verdict.
+SLA_STATUS: dict[str, Badge] = {
+    "on_track": Badge("✓", "On Track", "On track", "success"),
+    "breached": Badge("✕", "Breached", "Breached", "error"),
+}
+
 VIP_MARK = "★"
 VIP_LABEL = f"{VIP_MARK} VIP"
 

@@ -85,3 +85,41 @@ def test_the_clock_at_another_time(sample: tuple[Any, str]) -> None:
     # 10:00 AM on Dec 11: past the due date, and the 4 h response long overdue
     assert later.sla.label == "Breached" and later.sla.remaining == "overdue by 30 minutes"
     assert later.sla.metrics[1].breached
+
+
+@pytest.fixture
+def own_sample(
+    backend_kind: str, request: pytest.FixtureRequest, tmp_path: Any
+) -> Iterator[tuple[Any, str]]:
+    """The sample for one test that changes it."""
+    from conftest import DATABASE_OF, _database, open_backend
+
+    from cso_tui.demo import build
+
+    for url in _database(DATABASE_OF[backend_kind], request, tmp_path, migrated=True):
+        build(url, consumers=0, seed=42, as_of=date(2024, 12, 10))
+        backend = open_backend(backend_kind, url, FakeClock(SEED_NOW))
+        try:
+            yield backend, backend.login("billing", "demo").token
+        finally:
+            backend.close()
+
+
+def test_the_use_in_bill_toggle_recalculates_and_is_kept(own_sample: tuple[Any, str]) -> None:
+    backend, token = own_sample
+    off = backend.set_deposit_use(token, "DIS-2024-001234", False, "off")
+    assert (off.use_deposit, off.deposit_refund, off.net) == (
+        False,
+        Decimal("0.00"),
+        Decimal("456.78"),
+    )
+    assert backend.get_disconnection_request(token, "DIS-2024-001234").settlement == off
+    assert backend.set_deposit_use(token, "DIS-2024-001234", False, "off") == off  # a repeat
+    on = backend.set_deposit_use(token, "DIS-2024-001234", True, "on")
+    assert (on.use_deposit, on.net) == (True, Decimal("256.78"))
+    recovery = backend.login("recovery", "demo").token
+    backend.change_disconnection_status(recovery, "DIS-2024-001234", "resolve", "done")
+    from cso_tui.services.errors import ConflictError
+
+    with pytest.raises(ConflictError, match="can no longer change"):
+        backend.set_deposit_use(token, "DIS-2024-001234", False, "late")

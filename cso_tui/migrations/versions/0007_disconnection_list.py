@@ -1,5 +1,6 @@
 """the disconnection landing list: its newest-first order and the month's completions (KPI
-cards) each walk an index
+cards) each walk an index; the notification outbox's delivery: when a message may be tried
+again, and when a delivery run claimed it
 
 Revision ID: 0007
 Revises: 0006
@@ -8,6 +9,7 @@ Create Date: 2026-11-26 20:40:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
@@ -24,8 +26,14 @@ INDEXES = (
 def upgrade() -> None:
     for name, columns in INDEXES:
         op.create_index(name, "disconnection_request", columns)
+    with op.batch_alter_table("notification_outbox") as batch:
+        batch.add_column(sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("notification_outbox") as batch:
+        batch.drop_column("claimed_at")
+        batch.drop_column("next_attempt_at")
     for name, _ in INDEXES:
         op.drop_index(name, table_name="disconnection_request")

@@ -1,0 +1,99 @@
+"""Snapshots of the disconnection screens (seed 003) at 80x24, and the landing page at 120x40
+(a fixed demo database and a fixed clock, so SLA clocks and figures do not move)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from cso_tui.screens.new_request import NewRequestScreen, ReceiptScreen, ReviewScreen
+from cso_tui.screens.request_detail import CloseRequestScreen
+
+from .helpers import freeze_cursors, make_app, wait_until
+from .test_disconnections import fill_form, fixed_factory, open_landing, open_request
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"),
+                                  pytest.param((120, 40), id="120x40")])  # fmt: skip
+def test_landing(snap_compare: SnapCompare, demo_url: str, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_landing(pilot)
+        freeze_cursors(pilot.app)
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_landing_history_in_16_colours(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await open_landing(pilot)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: not screen.fetching and screen.query_state.tab == "history")
+        freeze_cursors(pilot.app)
+
+    app = make_app(demo_url, fixed_factory(demo_url), display={"theme": "cso-ansi"})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_detail(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_request(pilot)
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_settlement_in_16_colours(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_request(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+
+    app = make_app(demo_url, fixed_factory(demo_url), display={"theme": "cso-ansi"})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_close_dialog(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_request(pilot)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CloseRequestScreen))
+        freeze_cursors(pilot.app)
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_new_request_form(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_landing(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, NewRequestScreen))
+        await fill_form(pilot, "WU-10003")
+        freeze_cursors(pilot.app)
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("stage", ["review", "receipt"])
+def test_review_and_receipt(snap_compare: SnapCompare, demo_url: str, stage: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_landing(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, NewRequestScreen))
+        await fill_form(pilot, "WU-10003")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        if stage == "receipt":
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReceiptScreen))
+        await pilot.pause()
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
