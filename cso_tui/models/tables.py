@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from cso_tui.models.types import IdentString, Money, UTCDateTime
@@ -285,6 +285,7 @@ class ServiceConnection(SQLModel, table=True):
     billing_cycle: str | None = Field(default=None, max_length=40)
     unit: str = Field(default="gallons", max_length=16)
     created_at: datetime = _ts()
+    billing_frozen: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class Meter(SQLModel, table=True):
@@ -359,6 +360,9 @@ class Bill(SQLModel, table=True):
     locked: bool = False
     created_at: datetime = _ts()
     version: int = 1
+    # a request's final bill (seed 003): the request, and the readings it was drafted with
+    disconnection_request_id: int | None = Field(default=None, index=True)
+    final_readings: Any = Field(default=None, sa_column=Column(JSON))
 
 
 class Payment(SQLModel, table=True):

@@ -40,6 +40,11 @@ if TYPE_CHECKING:
         DisconnectionSettings,
         DocumentOut,
         DocumentUpload,
+        ExecuteDisconnection,
+        FinalBillOut,
+        FinalBillView,
+        FinalReadingIn,
+        MeterCheckOut,
         NewDisconnectionRequest,
         NewMessage,
         NewServiceOrder,
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
         RecoveryPage,
         RequestOut,
         SearchPage,
+        ServiceOrderCheckOut,
         ServiceOrderOut,
         SessionInfo,
         SessionsEnded,
@@ -178,6 +184,59 @@ class Backend(Protocol):
         """The landing page's monthly cards for ``month`` (any day of it; default the office's
         current month): disconnections and reconnections made that month still pending, and
         those completed that month, with the five months before for the trend."""
+        ...
+
+    def get_final_bill(self, token: str, request_no: str) -> FinalBillView:
+        """The Final bill tab: the utilities whose meters are read, and the request's current
+        final bill (a draft, or the approved one), if any."""
+        ...
+
+    def check_meter(self, token: str, request_no: str, meter_no: str) -> MeterCheckOut:
+        """A meter of the request's consumer by meter no: its device no, type and last
+        reading. ValidationError "Meter not linked to this account" otherwise."""
+        ...
+
+    def check_device(self, token: str, request_no: str, device_no: str) -> MeterCheckOut:
+        """As :meth:`check_meter`, by device no (the Disconnect tab)."""
+        ...
+
+    def draft_final_bill(
+        self, token: str, request_no: str, readings: list[FinalReadingIn], idempotency_key: str
+    ) -> FinalBillOut:
+        """Generate the final bill from each meter's final reading (every meter on the
+        account; greater than the previous reading; dated, not in the future): the next
+        INV- number, the billing period, usage charged by the ``tariff`` setting, the
+        outstanding and the deposit applied as the settlement says. A draft already there
+        is discarded (audited). Refused once the bill is approved or the request closed."""
+        ...
+
+    def discard_final_bill(
+        self, token: str, request_no: str, idempotency_key: str
+    ) -> FinalBillView:
+        """Discard the draft final bill (its number stays used, audited)."""
+        ...
+
+    def approve_final_bill(self, token: str, request_no: str, idempotency_key: str) -> FinalBillOut:
+        """Approve and send: lock the bill, record the final readings, apply the deposit to
+        the oldest dues first, add the bill to the consumer's balance and email it. Refused
+        when the outstanding or the deposit changed since the draft."""
+        ...
+
+    def check_service_order(self, token: str, request_no: str, so_no: str) -> ServiceOrderCheckOut:
+        """The open disconnection service order ``so_no`` of the request's consumer (who it
+        is assigned to, when, approved by whom); ValidationError "Service order not found or
+        not applicable" otherwise."""
+        ...
+
+    def execute_disconnection(
+        self, token: str, request_no: str, execution: ExecuteDisconnection, idempotency_key: str
+    ) -> DisconnectionRequestOut:
+        """Execute Disconnection (seed 003 Disconnect tab): with the device no of every meter
+        on the account, an open disconnection service order and at least
+        ``checklist_required`` checklist items, unassign the meters (they stay installed) or
+        remove them (an inventory movement to the warehouse), set the account Inactive,
+        freeze billing, complete the service order and the request, and email the customer.
+        Audited."""
         ...
 
     def deliver_notifications(self, token: str) -> DeliveryReport:

@@ -50,6 +50,7 @@ from cso_tui.models import (
     DisconnectionRequest,
     Document,
     IdempotencyRecord,
+    InventoryMovement,
     Meter,
     MeterReading,
     Note,
@@ -83,7 +84,15 @@ from cso_tui.services.errors import (
     ValidationError,
 )
 from cso_tui.services.passwords import dummy_hash, hash_password, verify_password
-from cso_tui.services.rules import catalog, lifecycle, lockout, settlement, sla, validation
+from cso_tui.services.rules import (
+    catalog,
+    lifecycle,
+    lockout,
+    settlement,
+    sla,
+    tariff,
+    validation,
+)
 from cso_tui.services.rules.permissions import allowed
 from cso_tui.services.rules.search_terms import detect, email_key, phone_key
 from cso_tui.services.schemas import (
@@ -112,7 +121,13 @@ from cso_tui.services.schemas import (
     DisconnectionSettings,
     DocumentOut,
     DocumentUpload,
+    ExecuteDisconnection,
+    FinalBillLine,
+    FinalBillOut,
+    FinalBillView,
+    FinalReadingIn,
     MeterBrief,
+    MeterCheckOut,
     NewDisconnectionRequest,
     NewMessage,
     NewServiceOrder,
@@ -124,6 +139,7 @@ from cso_tui.services.schemas import (
     RequestOut,
     SearchKind,
     SearchPage,
+    ServiceOrderCheckOut,
     ServiceOrderOut,
     SessionInfo,
     SessionsEnded,
@@ -142,6 +158,14 @@ DEMO_PASSWORD = "demo"
 OPEN_COMPLAINT = ("created", "approved", "in_progress")
 OPEN_REQUEST = ("created", "approved", "scheduled", "in_progress")
 OPEN_DISCONNECTION = ("pending", "in_progress", "on_hold")
+#: A service order in one of these is done with: no disconnection is executed under it.
+CLOSED_SERVICE_ORDER = ("completed", "verified", "closed", "cancelled")
+#: Seed 003 Disconnect tab: "Unassign Meter Only" or "Remove Meter Completely".
+METER_ACTIONS = ("unassign", "remove")
+#: A meter's unit when its service connection does not say.
+UNITS = {"water": "gallons", "electricity": "kWh"}
+#: Days a final bill gives to pay.
+FINAL_BILL_DUE_DAYS = 15
 LAST_SEEN_GRANULARITY = timedelta(seconds=60)
 _EVENT_NAME = re.compile(r"^[A-Za-z][A-Za-z_]{2,63}$")
 
@@ -769,10 +793,7 @@ class LocalBackend:
                     text("SELECT text FROM checklist_item WHERE active ORDER BY position, id")
                 )
             ]
-            value = _setting(conn, "checklist_required")
-            required = (
-                value if isinstance(value, int) and 0 < value <= len(checklist) else len(checklist)
-            )
+            required = self._checklist_required(conn, len(checklist))
             return DisconnectionSettings(
                 reasons=reasons,
                 time_slots=slots,
@@ -780,6 +801,12 @@ class LocalBackend:
                 checklist=checklist,
                 checklist_required=required,
             )
+
+    def _checklist_required(self, conn: Connection, items: int) -> int:
+        """Ticks needed before Execute Disconnection (setting ``checklist_required``, default
+        every item)."""
+        value = _setting(conn, "checklist_required")
+        return value if isinstance(value, int) and 0 < value <= items else items
 
     def _office_zone(self, conn: Connection) -> ZoneInfo:
         """The office's zone (setting ``office_timezone``, default America/Chicago): its
@@ -1236,6 +1263,496 @@ class LocalBackend:
             zone = self._office_zone(conn)
             day = month or self._clock().astimezone(zone).date()
             return dq.kpis(conn, self.dialect, zone, day)
+
+    # ------------------------------------------------------------ final bill and execution
+
+    def _office_today(self, s: Session) -> date:
+        return self._clock().astimezone(self._office_zone(s.connection())).date()
+
+    def _assigned_meters(self, s: Session, consumer_id: int) -> list[Meter]:
+        return list(
+            s.exec(
+                select(Meter)
+                .where(Meter.consumer_id == consumer_id)
+                .order_by(col(Meter.utility), col(Meter.id))
+            ).all()
+        )
+
+    def _meter_check(self, s: Session, meter: Meter) -> MeterCheckOut:
+        last = s.exec(
+            select(MeterReading)
+            .where(MeterReading.meter_id == meter.id)
+            .order_by(col(MeterReading.reading_date).desc(), col(MeterReading.id).desc())
+        ).first()
+        connection = s.get(ServiceConnection, meter.connection_id) if meter.connection_id else None
+        unit = (
+            connection.unit
+            if connection
+            else ("kWh" if meter.utility == "electricity" else "gallons")
+        )
+        return MeterCheckOut(
+            meter_no=meter.meter_no, device_no=meter.device_no, utility=meter.utility,
+            meter_type=meter.meter_type, unit=unit,
+            previous_reading=last.value if last else None,
+            previous_date=last.reading_date if last else None,
+        )  # fmt: skip
+
+    def _request_consumer(self, s: Session, request_no: str, *, for_update: bool = False
+                          ) -> tuple[DisconnectionRequest, Consumer]:  # fmt: skip
+        row = self._disconnection(s, request_no, for_update=for_update)
+        consumer = s.get(Consumer, row.consumer_id)
+        assert consumer is not None
+        return row, consumer
+
+    def _find_meter(self, s: Session, consumer: Consumer, field: str, number: str) -> Meter:
+        key = number.strip().upper()
+        for meter in self._assigned_meters(s, consumer.id):  # type: ignore[arg-type]
+            if (meter.meter_no if field.endswith("meter_no") else meter.device_no).upper() == key:
+                return meter
+        raise ValidationError(field, "Meter not linked to this account")
+
+    def check_meter(self, token: str, request_no: str, meter_no: str) -> MeterCheckOut:
+        self._authorize(token, "check_meter")
+        with self._read() as s:
+            _, consumer = self._request_consumer(s, request_no)
+            return self._meter_check(s, self._find_meter(s, consumer, "meter_no", meter_no))
+
+    def check_device(self, token: str, request_no: str, device_no: str) -> MeterCheckOut:
+        self._authorize(token, "check_meter")
+        with self._read() as s:
+            _, consumer = self._request_consumer(s, request_no)
+            return self._meter_check(s, self._find_meter(s, consumer, "device_no", device_no))
+
+    def _final_bill_row(self, s: Session, row: DisconnectionRequest) -> Bill | None:
+        return s.exec(
+            select(Bill)
+            .where(Bill.disconnection_request_id == row.id, Bill.status != "discarded")
+            .order_by(col(Bill.id).desc())
+        ).first()
+
+    def _final_bill_out(self, s: Session, bill: Bill, row: DisconnectionRequest,
+                        notification: str | None = None) -> FinalBillOut:  # fmt: skip
+        data = bill.final_readings or {}
+        numbers = [r["meter_no"] for r in data.get("lines", [])]
+        found = s.exec(select(Meter).where(col(Meter.meter_no).in_(numbers))).all()
+        meters = {m.meter_no: m for m in found}
+        lines = []
+        for r in data.get("lines", []):
+            meter = meters[r["meter_no"]]
+            check = MeterCheckOut(
+                meter_no=meter.meter_no, device_no=meter.device_no, utility=meter.utility,
+                meter_type=meter.meter_type, unit=r["unit"],
+                previous_reading=None if r["previous"] is None else Decimal(r["previous"]),
+                previous_date=None if r["previous_date"] is None
+                else date.fromisoformat(r["previous_date"]),
+            )  # fmt: skip
+            usage = Decimal(r["usage"])
+            charge = tariff.Charge(meter.utility, usage, Decimal(r["fixed"]),
+                                   Decimal(r["usage_charge"]), Decimal(r["tax"]))  # fmt: skip
+            lines.append(FinalBillLine(
+                meter=check, reading=Decimal(r["reading"]),
+                reading_date=date.fromisoformat(r["reading_date"]), usage=usage,
+                fixed=charge.fixed, usage_charge=charge.usage_charge, tax=charge.tax,
+                total=charge.total,
+            ))  # fmt: skip
+        deposit = Decimal(data.get("deposit", "0.00"))
+        use = bool(data.get("use_deposit"))
+        money = settlement.final_bill(bill.amount, bill.outstanding_before, deposit, use)
+
+        def name(user_id: int | None) -> str | None:
+            user = s.get(User, user_id) if user_id is not None else None
+            return user.full_name if user is not None else None
+
+        return FinalBillOut(
+            invoice_no=bill.bill_no, request_no=row.request_no,
+            status="approved" if bill.locked else "draft", locked=bill.locked,
+            period_start=bill.period_start, period_end=bill.period_end,
+            period_label=f"{bill.period_start:%B %Y} \N{EN DASH} {bill.period_end:%B %Y}",
+            lines=lines, billed=money.billed, outstanding=money.outstanding,
+            deposit=money.deposit, use_deposit=use, deposit_applied=money.deposit_applied,
+            final_due=money.final_due, deposit_refund=money.deposit_refund,
+            issue_date=bill.issue_date, due_date=bill.due_date,
+            created_at=cq._utc(bill.created_at) or bill.created_at,
+            created_by=name(data.get("by")) or "System",
+            approved_at=cq._utc(bill.approved_at), approved_by=name(bill.approved_by),
+            notification=notification,
+        )  # fmt: skip
+
+    def get_final_bill(self, token: str, request_no: str) -> FinalBillView:
+        self._authorize(token, "get_final_bill")
+        with self._read() as s:
+            row, consumer = self._request_consumer(s, request_no)
+            bill = self._final_bill_row(s, row)
+            utilities = sorted({m.utility for m in self._assigned_meters(s, consumer.id)})  # type: ignore[arg-type]
+            return FinalBillView(
+                utilities=utilities,
+                bill=self._final_bill_out(s, bill, row) if bill is not None else None,
+            )
+
+    def _bill_open(self, row: DisconnectionRequest, bill: Bill | None) -> None:
+        if row.request_type != "disconnection":
+            raise ConflictError("A reconnection request has no final bill.")
+        status = lifecycle.Status(row.status)
+        if status.final:
+            raise ConflictError(
+                f"{row.request_no} is {status.label}: its final bill can no longer change."
+            )
+        if bill is not None and bill.locked:
+            raise ConflictError(f"The final bill {bill.bill_no} is approved and locked.")
+
+    def draft_final_bill(
+        self, token: str, request_no: str, readings: list[FinalReadingIn], idempotency_key: str
+    ) -> FinalBillOut:
+        actor = self._authorize(token, "draft_final_bill")
+
+        def act(s: Session) -> FinalBillOut:
+            row, consumer = self._request_consumer(s, request_no, for_update=True)
+            current = self._final_bill_row(s, row)
+            self._bill_open(row, current)
+            today = self._office_today(s)
+            assigned = self._assigned_meters(s, consumer.id)  # type: ignore[arg-type]
+            if not assigned:
+                raise ConflictError(f"{consumer.account_no} has no meter to bill.")
+            if not readings:
+                raise ValidationError("readings", "Enter the final reading of each meter.")
+            seen: set[str] = set()
+            lines: list[dict[str, Any]] = []
+            tariff_ = tariff.tariff_of(_setting(s.connection(), "tariff"))
+            for i, given in enumerate(readings):
+                where = f"readings.{i}"
+                meter = self._find_meter(s, consumer, f"{where}.meter_no", given.meter_no)
+                if meter.meter_no in seen:
+                    raise ValidationError(f"{where}.meter_no", "This meter is already read above.")
+                seen.add(meter.meter_no)
+                check = self._meter_check(s, meter)
+                if given.reading is None:
+                    raise ValidationError(f"{where}.reading", "Enter the final reading.")
+                value = settlement.cents(given.reading, f"{where}.reading")
+                if check.previous_reading is not None and value <= check.previous_reading:
+                    raise ValidationError(
+                        f"{where}.reading",
+                        f"The reading must be greater than the previous one "
+                        f"({check.previous_reading} on {check.previous_date}).",
+                    )
+                if given.reading_date is None:
+                    raise ValidationError(f"{where}.reading_date", "Enter the reading date.")
+                if given.reading_date > today:
+                    raise ValidationError(
+                        f"{where}.reading_date", "The reading date cannot be in the future."
+                    )
+                if check.previous_date is not None and given.reading_date < check.previous_date:
+                    raise ValidationError(
+                        f"{where}.reading_date",
+                        f"The reading date is before the previous reading ({check.previous_date}).",
+                    )
+                usage = value - (check.previous_reading or Decimal(0))
+                charge = tariff.charge(tariff_, meter.utility, usage)
+                lines.append({
+                    "meter_no": meter.meter_no, "unit": check.unit, "reading": str(value),
+                    "reading_date": given.reading_date.isoformat(),
+                    "previous": None if check.previous_reading is None
+                    else str(check.previous_reading),
+                    "previous_date": None if check.previous_date is None
+                    else check.previous_date.isoformat(),
+                    "usage": str(usage), "fixed": str(charge.fixed),
+                    "usage_charge": str(charge.usage_charge), "tax": str(charge.tax),
+                })  # fmt: skip
+            missing = [m.meter_no for m in assigned if m.meter_no not in seen]
+            if missing:
+                raise ValidationError(
+                    "readings", f"Enter the final reading of every meter: {', '.join(missing)}."
+                )
+            money = self._settlement_of(s, row, consumer)
+            billed = sum(
+                (
+                    Decimal(x["fixed"]) + Decimal(x["usage_charge"]) + Decimal(x["tax"])
+                    for x in lines
+                ),
+                Decimal("0.00"),
+            )
+            fb = settlement.final_bill(billed, money.outstanding, money.deposit, money.use_deposit)
+            now = self._clock()
+            if current is not None:
+                current.status = "discarded"
+                s.add(current)
+                self._audit(s, actor, "final_bill_discarded", "bill", current.bill_no,
+                            detail=f"replaced by a new draft for {row.request_no}")  # fmt: skip
+            last_regular = s.exec(
+                select(func.max(Bill.period_end)).where(
+                    Bill.consumer_id == consumer.id, Bill.kind != "final"
+                )
+            ).one()
+            end = max(date.fromisoformat(x["reading_date"]) for x in lines)
+            start = (last_regular + timedelta(days=1)) if last_regular else min(
+                (date.fromisoformat(x["previous_date"]) for x in lines if x["previous_date"]),
+                default=end,
+            )  # fmt: skip
+            start = min(start, end)
+            number = self._next_number(s, "invoice", floor=414000)
+            bill = Bill(
+                bill_no=f"INV-{number:06d}", consumer_id=consumer.id,  # type: ignore[arg-type]
+                kind="final", period_start=start, period_end=end, issue_date=today,
+                due_date=today + timedelta(days=FINAL_BILL_DUE_DAYS), usage=None,
+                amount=fb.billed, outstanding_before=fb.outstanding,
+                deposit_applied=fb.deposit_applied, status="draft", created_at=now,
+                disconnection_request_id=row.id,
+                final_readings={"by": actor.user_id, "lines": lines,
+                                "deposit": str(fb.deposit), "use_deposit": fb.use_deposit},
+            )  # fmt: skip
+            s.add(bill)
+            s.flush()
+            self._audit(
+                s, actor, "final_bill_drafted", "bill", bill.bill_no,
+                after={"request_no": row.request_no, "billed": str(fb.billed),
+                       "outstanding": str(fb.outstanding),
+                       "deposit_applied": str(fb.deposit_applied),
+                       "final_due": str(fb.final_due)},
+            )  # fmt: skip
+            return self._final_bill_out(s, bill, row)
+
+        payload = {"request_no": request_no,
+                   "readings": [r.model_dump(mode="json") for r in readings]}  # fmt: skip
+        return self._once(actor, idempotency_key, "draft_final_bill", payload, FinalBillOut, act)
+
+    def discard_final_bill(
+        self, token: str, request_no: str, idempotency_key: str
+    ) -> FinalBillView:
+        actor = self._authorize(token, "draft_final_bill")
+
+        def act(s: Session) -> FinalBillView:
+            row, consumer = self._request_consumer(s, request_no, for_update=True)
+            bill = self._final_bill_row(s, row)
+            self._bill_open(row, bill)
+            if bill is None:
+                raise NotFoundError(f"{row.request_no} has no draft bill to discard.")
+            bill.status = "discarded"
+            s.add(bill)
+            self._audit(s, actor, "final_bill_discarded", "bill", bill.bill_no,
+                        detail=f"draft for {row.request_no} discarded")  # fmt: skip
+            utilities = sorted({m.utility for m in self._assigned_meters(s, consumer.id)})  # type: ignore[arg-type]
+            return FinalBillView(utilities=utilities, bill=None)
+
+        return self._once(actor, idempotency_key, "discard_final_bill",
+                          {"request_no": request_no}, FinalBillView, act)  # fmt: skip
+
+    def approve_final_bill(self, token: str, request_no: str, idempotency_key: str) -> FinalBillOut:
+        actor = self._authorize(token, "approve_final_bill")
+
+        def act(s: Session) -> FinalBillOut:
+            row, consumer = self._request_consumer(s, request_no, for_update=True)
+            bill = self._final_bill_row(s, row)
+            self._bill_open(row, bill)
+            if bill is None:
+                raise NotFoundError(f"{row.request_no} has no final bill: generate one first.")
+            money = self._settlement_of(s, row, consumer)
+            data = bill.final_readings or {}
+            if (money.outstanding != bill.outstanding_before
+                    or str(money.deposit) != data.get("deposit")
+                    or money.use_deposit != data.get("use_deposit")):  # fmt: skip
+                raise ConflictError(
+                    "The outstanding amount or the deposit changed since this draft: discard it "
+                    "and generate a new bill."
+                )
+            now = self._clock()
+            bill.locked, bill.status = True, "unpaid"
+            bill.approved_by, bill.approved_at = actor.user_id, now
+            for line in data.get("lines", []):
+                meter = s.exec(select(Meter).where(Meter.meter_no == line["meter_no"])).one()
+                s.add(MeterReading(
+                    meter_id=meter.id,  # type: ignore[arg-type]
+                    reading_date=date.fromisoformat(line["reading_date"]),
+                    value=Decimal(line["reading"]), consumption=Decimal(line["usage"]),
+                    status="verified", source="final", taken_by=actor.full_name,
+                ))  # fmt: skip
+            # the deposit settles the oldest dues first, then this bill
+            left = bill.deposit_applied
+            unpaid = [*s.exec(
+                select(Bill).where(Bill.consumer_id == consumer.id, Bill.id != bill.id,
+                                   col(Bill.status).in_(("unpaid", "partially_paid")))
+                .order_by(col(Bill.due_date), col(Bill.id))
+            ).all(), bill]  # fmt: skip
+            for due in unpaid:
+                part = min(left, due.amount - due.paid)
+                if part > 0:
+                    due.paid += part
+                    left -= part
+                due.status = "paid" if due.paid >= due.amount else (
+                    "partially_paid" if due.paid > 0 else "unpaid")  # fmt: skip
+                s.add(due)
+            left = bill.deposit_applied
+            for deposit in s.exec(
+                select(SecurityDeposit).where(SecurityDeposit.consumer_id == consumer.id,
+                                              SecurityDeposit.status == "held")
+                .order_by(col(SecurityDeposit.deposit_date))
+            ).all():  # fmt: skip
+                part = min(left, deposit.amount - deposit.applied)
+                deposit.applied += part
+                left -= part
+                if deposit.applied >= deposit.amount:
+                    deposit.status = "applied"
+                s.add(deposit)
+            consumer.balance += bill.amount - bill.deposit_applied
+            consumer.version += 1
+            s.add(consumer)
+            s.add(bill)
+            out = self._final_bill_out(s, bill, row)
+            notification = "Not sent: no email address on file."
+            if consumer.email:
+                body = (
+                    f"Dear {consumer.name},\n\nYour final bill {bill.bill_no} for account "
+                    f"{consumer.account_no} ({out.period_label}):\n"
+                    f"  Billed amount          {out.billed}\n"
+                    f"  Outstanding amount     {out.outstanding}\n"
+                    f"  Security deposit       -{out.deposit_applied}\n"
+                    f"  Final amount due       {out.final_due} by {out.due_date:%B %d, %Y}\n"
+                )
+                s.add(NotificationOutbox(
+                    channel="email", recipient=consumer.email,
+                    subject=f"Your final bill {bill.bill_no}", body=body,
+                    consumer_id=consumer.id, related=row.request_no, created_at=now,
+                ))  # fmt: skip
+                notification = f"Email queued to {consumer.email}."
+            s.flush()
+            self._audit(
+                s, actor, "final_bill_approved", "bill", bill.bill_no,
+                after={"request_no": row.request_no, "final_due": str(out.final_due),
+                       "deposit_applied": str(out.deposit_applied)},
+                detail=notification,
+            )  # fmt: skip
+            return out.model_copy(update={"notification": notification})
+
+        return self._once(actor, idempotency_key, "approve_final_bill",
+                          {"request_no": request_no}, FinalBillOut, act)  # fmt: skip
+
+    def check_service_order(self, token: str, request_no: str, so_no: str) -> ServiceOrderCheckOut:
+        self._authorize(token, "check_meter")
+        with self._read() as s:
+            _, consumer = self._request_consumer(s, request_no)
+            order = self._disconnection_order(s, consumer, so_no)
+            return ServiceOrderCheckOut(
+                so_no=order.so_no, name=order.name, status=order.status,
+                assigned_to=order.assigned_to,
+                completion_date=(cq._utc(order.completed_at).date()  # type: ignore[union-attr]
+                                 if order.completed_at else order.scheduled_date),
+                approved_by=order.approved_by,
+            )  # fmt: skip
+
+    def _disconnection_order(self, s: Session, consumer: Consumer, so_no: str) -> ServiceOrder:
+        """The open disconnection service order ``so_no`` of the consumer, or the seed's
+        "Service order not found or not applicable"."""
+        order = s.exec(
+            select(ServiceOrder).where(ServiceOrder.so_no == so_no.strip().upper())
+        ).first()
+        if (
+            order is None
+            or order.consumer_id != consumer.id
+            or "disconnect" not in order.order_type.lower()
+            or order.status in CLOSED_SERVICE_ORDER
+        ):
+            raise ValidationError("so_no", "Service order not found or not applicable")
+        return order
+
+    def execute_disconnection(
+        self, token: str, request_no: str, execution: ExecuteDisconnection, idempotency_key: str
+    ) -> DisconnectionRequestOut:
+        actor = self._authorize(token, "execute_disconnection")
+        action = execution.meter_action.strip().lower()
+        if action not in METER_ACTIONS:
+            raise ValidationError(
+                "meter_action", "Choose Unassign meter only or Remove meter completely."
+            )
+
+        def act(s: Session) -> DisconnectionRequestOut:
+            row, consumer = self._request_consumer(s, request_no, for_update=True)
+            if row.request_type != "disconnection":
+                raise ConflictError(
+                    "A reconnection request is not executed from the Disconnect tab."
+                )
+            after = lifecycle.next_status(row.status, lifecycle.Action.RESOLVE)
+            order = self._disconnection_order(s, consumer, execution.so_no)
+            assigned = self._assigned_meters(s, consumer.id)  # type: ignore[arg-type]
+            chosen: list[Meter] = []
+            for i, device in enumerate(execution.device_nos):
+                meter = self._find_meter(s, consumer, f"device_nos.{i}", device)
+                if meter not in chosen:
+                    chosen.append(meter)
+            missing = [m for m in assigned if m not in chosen]
+            if missing:
+                names = ", ".join(f"{m.utility} meter {m.meter_no}" for m in missing)
+                raise ValidationError(
+                    "device_nos", f"Enter the device number of every meter: {names} is missing."
+                )
+            items = s.exec(text("SELECT count(*) FROM checklist_item WHERE active")).one()[0]  # type: ignore[call-overload]
+            ticked = sorted({n for n in execution.checklist if 1 <= n <= items})
+            need = self._checklist_required(s.connection(), int(items))
+            if len(ticked) < need:
+                raise ValidationError(
+                    "checklist",
+                    f"Complete the checklist: {len(ticked)}/{items} ticked, {need} needed.",
+                )
+            now = self._clock()
+            before_status = consumer.status
+            for meter in chosen:
+                was = meter.inventory_status
+                meter.consumer_id, meter.connection_id = None, None
+                meter.reading_status = "inactive"
+                if action == "remove":
+                    meter.inventory_status = "uninstalled"
+                    s.add(InventoryMovement(
+                        meter_id=meter.id,  # type: ignore[arg-type]
+                        at=now, from_status=was, to_status="uninstalled",
+                        location="Warehouse", reference=order.so_no, user_id=actor.user_id,
+                    ))  # fmt: skip
+                meter.version += 1
+                s.add(meter)
+            for connection in s.exec(
+                select(ServiceConnection).where(ServiceConnection.consumer_id == consumer.id)
+            ).all():
+                connection.status, connection.billing_frozen = "disconnected", True
+                s.add(connection)
+            consumer.status = "inactive"
+            consumer.version += 1
+            s.add(consumer)
+            order.status, order.completed_at = "completed", now
+            order.remarks = (
+                (order.remarks or "") + f" Disconnection executed ({action})."
+            ).strip()[:500]
+            s.add(order)
+            row.status = after.value
+            row.resolved_at = row.executed_at = now
+            if row.first_response_at is None:
+                row.first_response_at = now
+            row.meter_action, row.service_order_id = action, order.id
+            row.checklist_done = ticked
+            row.updated_at, row.updated_by = now, actor.user_id
+            row.version += 1
+            s.add(row)
+            notification = "Not notified: no email address on file."
+            if consumer.email:
+                s.add(NotificationOutbox(
+                    channel="email", recipient=consumer.email,
+                    subject=f"Service disconnected: {row.request_no}",
+                    body=(f"Dear {consumer.name},\n\nYour service at {consumer.service_address} "
+                          f"(account {consumer.account_no}) was disconnected on "
+                          f"{now:%B %d, %Y} under request {row.request_no}.\n"),
+                    consumer_id=consumer.id, related=row.request_no, created_at=now,
+                ))  # fmt: skip
+                notification = f"Email queued to {consumer.email}."
+            s.flush()
+            self._audit(
+                s, actor, "disconnection_executed", "disconnection_request", row.request_no,
+                before={"consumer_status": before_status, "status": "in_progress"},
+                after={"consumer_status": "inactive", "status": after.value,
+                       "meter_action": action, "so_no": order.so_no,
+                       "meters": [f"{m.meter_no}/{m.device_no}" for m in chosen],
+                       "checklist": ticked, "billing": "frozen"},
+                detail=notification,
+            )  # fmt: skip
+            return self._disconnection_out(s, row, consumer, notification)
+
+        payload = {"request_no": request_no, **execution.model_dump(mode="json")}
+        return self._once(actor, idempotency_key, "execute_disconnection", payload,
+                          DisconnectionRequestOut, act)  # fmt: skip
 
     # ------------------------------------------------------------ notification jobs
 

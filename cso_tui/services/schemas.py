@@ -446,6 +446,92 @@ class DisconnectionKpis(Model):
     trend: list[DisconnectionMonth]  # oldest first, ending with ``current``
 
 
+class MeterCheckOut(Model):
+    """A meter of the request's consumer, found by meter no or device no (seed 003 final bill
+    and Disconnect tab: the other number, the type and the last reading fill in)."""
+
+    meter_no: str
+    device_no: str
+    utility: str  # water, electricity
+    meter_type: str
+    unit: str  # gallons, kWh
+    previous_reading: Decimal | None
+    previous_date: date | None
+
+
+class FinalReadingIn(Model):
+    """One utility's block of the Final bill tab: the meter and its final reading."""
+
+    meter_no: str
+    reading: Decimal | None = None  # greater than the previous reading
+    reading_date: date | None = None  # required; not in the future
+
+
+class FinalBillLine(Model):
+    meter: MeterCheckOut
+    reading: Decimal
+    reading_date: date
+    usage: Decimal
+    fixed: Decimal
+    usage_charge: Decimal
+    tax: Decimal
+    total: Decimal
+
+
+class FinalBillOut(Model):
+    """A request's final bill (seed 003 "Final bill"): a draft until approved, then locked."""
+
+    invoice_no: str  # INV-414013
+    request_no: str
+    status: str  # draft, approved
+    locked: bool
+    period_start: date
+    period_end: date
+    period_label: str  # "November 2026 - December 2026" (an en dash)
+    lines: list[FinalBillLine]
+    billed: Decimal  # usage + fixed charges + taxes
+    outstanding: Decimal  # unpaid dues from earlier bills
+    deposit: Decimal  # the original deposit held
+    use_deposit: bool  # the settlement's "Use in bill"
+    deposit_applied: Decimal  # shown as a deduction, capped at the deposit
+    final_due: Decimal  # (billed + outstanding) - deposit applied, never negative
+    deposit_refund: Decimal
+    issue_date: date
+    due_date: date
+    created_at: datetime
+    created_by: str
+    approved_at: datetime | None
+    approved_by: str | None
+    notification: str | None = None  # once approved: what the customer was sent
+
+
+class FinalBillView(Model):
+    """The Final bill tab: the utilities to read, and the current bill (draft or approved)."""
+
+    utilities: list[str]  # one block each: water, electricity
+    bill: FinalBillOut | None
+
+
+class ServiceOrderCheckOut(Model):
+    """The service order a disconnection is executed under (seed 003 Disconnect tab)."""
+
+    so_no: str
+    name: str
+    status: str
+    assigned_to: str | None
+    completion_date: date | None  # scheduled, or done
+    approved_by: str | None
+
+
+class ExecuteDisconnection(Model):
+    """The Disconnect tab: what is done with the meters, under which order, what was checked."""
+
+    meter_action: str  # unassign (stays installed) or remove (to the warehouse)
+    device_nos: list[str]  # every meter on the account
+    so_no: str
+    checklist: list[int] = Field(default_factory=list)  # 1-based items ticked
+
+
 class DeliveryReport(Model):
     """One delivery run of the notification outbox (and the SLA breach check before it)."""
 

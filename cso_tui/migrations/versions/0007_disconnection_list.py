@@ -1,6 +1,7 @@
 """the disconnection landing list: its newest-first order and the month's completions (KPI
 cards) each walk an index; the notification outbox's delivery: when a message may be tried
-again, and when a delivery run claimed it
+again, and when a delivery run claimed it; a request's final bill (its readings kept with the
+draft); a service connection's billing frozen at disconnection
 
 Revision ID: 0007
 Revises: 0006
@@ -29,9 +30,23 @@ def upgrade() -> None:
     with op.batch_alter_table("notification_outbox") as batch:
         batch.add_column(sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("bill") as batch:
+        batch.add_column(sa.Column("disconnection_request_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("final_readings", sa.JSON(), nullable=True))
+        batch.create_index("ix_bill_disconnection_request_id", ["disconnection_request_id"])
+    with op.batch_alter_table("service_connection") as batch:
+        batch.add_column(
+            sa.Column("billing_frozen", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("service_connection") as batch:
+        batch.drop_column("billing_frozen")
+    with op.batch_alter_table("bill") as batch:
+        batch.drop_index("ix_bill_disconnection_request_id")
+        batch.drop_column("final_readings")
+        batch.drop_column("disconnection_request_id")
     with op.batch_alter_table("notification_outbox") as batch:
         batch.drop_column("claimed_at")
         batch.drop_column("next_attempt_at")
