@@ -39,6 +39,7 @@ from textual.widgets import (
 from cso_tui.formatting import format_date, format_datetime, format_money
 from cso_tui.screens.base import cso_app, describe_error, escape_markup, is_typing
 from cso_tui.screens.consumer_list import TickRadio
+from cso_tui.screens.request_work import DisconnectPane, FinalBillPane
 from cso_tui.services.errors import ConflictError, ValidationError
 from cso_tui.services.rules.lifecycle import BUTTON, CLOSE_REASONS, Action, Status
 from cso_tui.widgets.badges import (
@@ -147,6 +148,8 @@ class RequestScreen(Screen[None]):
         Binding("u", "deposit", "Use deposit", id="request.deposit"),
         Binding("1", "tab('details')", "Details", show=False, id="request.tab.details"),
         Binding("2", "tab('settlement')", "Settlement", show=False, id="request.tab.settlement"),
+        Binding("3", "tab('bill')", "Final bill", show=False, id="request.tab.bill"),
+        Binding("4", "tab('disconnect')", "Disconnect", show=False, id="request.tab.disconnect"),
         Binding("p", "profile", "Profile", show=False, id="request.profile"),
         Binding("r", "refresh", "Refresh", show=False, id="request.refresh"),
         Binding("escape", "back", "Back", id="request.back"),
@@ -198,11 +201,18 @@ class RequestScreen(Screen[None]):
             ):
                 yield FieldGrid(id="settlement-card", columns=1)
                 yield Static("", id="settlement-note")
+            with TabPane("3 Final bill", id="bill"):
+                yield FinalBillPane(self.request_no, id="bill-scroll")
+            with TabPane("4 Disconnect", id="disconnect"):
+                yield DisconnectPane(self.request_no, id="disconnect-scroll")
         yield Footer()
 
     def on_mount(self) -> None:
-        for button in self.query(Button):
+        for button in self.query("#request-actions Button"):
+            # a, v and x press them: out of the tab order, so enter never acts on one by
+            # surprise (a mouse click still does)
             button.display = False
+            button.can_focus = False
         self.load()
         self.set_interval(REFRESH_SECONDS, self.load)
 
@@ -240,9 +250,13 @@ class RequestScreen(Screen[None]):
                     f"Not refreshed: {describe_error(message.error)} (r tries again)", "error"
                 )
             return
+        first = self.detail is None
         self.detail = message.detail
         self._show(message.detail)
         self.refresh_bindings()
+        if first:
+            self.query_one(FinalBillPane).start()
+            self.query_one(DisconnectPane).start()
 
     def _show(self, d: DisconnectionDetail) -> None:
         display = self.display_settings

@@ -405,3 +405,83 @@ async def test_cancel_lets_the_profile_go(demo_url: str) -> None:
     other, token = backend_for(demo_url, "callcenter")
     caller = other.lock_consumer(token, "WU-10003", "check")
     assert caller.holder_username == "callcenter"  # the form's hold was let go
+
+
+# ---------------------------------------------------------------- final bill and disconnect
+
+
+async def test_final_bill_generate_then_approve(
+    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CSO_TUI_EXPORT_DIR", str(tmp_path / "out"))
+    app = make_app(demo_url, fixed_factory(demo_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await open_request(pilot)
+        await pilot.press("3")
+        pane = detail.query_one("#bill-scroll")
+        await wait_until(pilot, lambda: bool(pane.query("#bill-water-meter")), "the meter boxes")
+        # electricity first, then water; the date defaults to the office's today
+        assert pane.query_one("#bill-water-date", Input).value == "01/15/2026"
+        await pilot.press("tab", *keys("M-7802"), "tab", *keys("9500"), "tab", "tab")
+        await pilot.press(*keys("M-9999"), "tab")
+        await wait_until(
+            pilot, lambda: "-shown" in pane.query_one("#bill-water-meter-error").classes
+        )
+        assert text_of(pane, "#bill-water-meter-error") == "Meter not linked to this account"
+        await pilot.press("shift+tab", *["backspace"] * 6, *keys("M-7801"), "tab", *keys("38000"))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: pane.view is not None and pane.view.bill is not None)
+        summary = text_of(pane, "#bill-summary")
+        assert "FINAL BILL INV-414001" in summary and "DRAFT" in summary
+        assert "Final amount due" in summary and "$362.75" in summary
+        assert "Device D-3301" in text_of(pane, "#bill-water-meter-info")
+        pane.query_one("#bill-print", Button).press()
+        await wait_until(pilot, lambda: "Saved" in text_of(pane, ".pane-status"), "the PDF")
+        assert (tmp_path / "out" / "bill-INV-414001.pdf").read_bytes().startswith(b"%PDF")
+        pane.query_one("#bill-approve", Button).press()
+        await wait_until(pilot, lambda: app.screen is not detail, "the question")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: pane.view.bill is not None and pane.view.bill.locked)
+        assert "APPROVED" in text_of(pane, "#bill-summary")
+        assert "Email queued to john.smith@email.com." in text_of(pane, ".pane-status")
+        assert not pane.query_one("#bill-approve", Button).display
+
+
+async def test_disconnect_tab_executes_once_valid(demo_url: str) -> None:
+    app = make_app(demo_url, fixed_factory(demo_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await open_request(pilot)
+        await pilot.press("4")
+        pane = detail.query_one("#disconnect-scroll")
+        await wait_until(pilot, lambda: len(pane.query("TickBox")) == 6, "the checklist")
+        await wait_until(pilot, lambda: bool(pane.query("#device-water")), "the device boxes")
+        await pilot.press("tab", "down", "enter")  # Remove meter completely
+        await pilot.press("tab", *keys("D-3302"), "tab", *keys("D-3301"), "tab")
+        await pilot.press(*keys("SO-2024-999999"), "tab")
+        await wait_until(pilot, lambda: "-shown" in pane.query_one("#so-no-error").classes)
+        assert text_of(pane, "#so-no-error") == "Service order not found or not applicable"
+        await pilot.press("shift+tab", *["backspace"] * 14, *keys("SO-2024-005678"), "tab")
+        await wait_until(pilot, lambda: pane.order is not None, "the order")
+        assert "assigned to Mike Thompson" in text_of(pane, "#so-no-info")
+        assert "Meter M-7801" in text_of(pane, "#device-water-info")
+        await pilot.press("space", "tab", "space", "tab")
+        assert text_of(pane, "#checklist-count") == "Completion: 2/6 items (6 needed)"
+        pane.query_one("#execute", Button).press()
+        await pilot.pause()
+        assert "2/6 ticked, 6 needed" in text_of(pane, ".pane-status")
+        for _ in range(4):
+            await pilot.press("space", "tab")
+        await pilot.pause()
+        assert text_of(pane, "#checklist-count") == "Completion: 6/6 items (6 needed)"
+        assert app.focused is pane.query_one("#execute", Button)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is not detail, "the question")
+        await pilot.press("y")
+        await wait_until(
+            pilot,
+            lambda: detail.detail is not None and detail.detail.request.status == "completed",
+            "executed",
+        )
+        assert "Executed: the account is Inactive" in text_of(pane, ".pane-status")
+    backend, token = backend_for(demo_url)
+    assert backend.get_consumer(token, "ACC-2024-001789").status == "inactive"

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from cso_tui.screens.new_request import NewRequestScreen, ReceiptScreen, ReviewScreen
 from cso_tui.screens.request_detail import CloseRequestScreen
 
-from .helpers import freeze_cursors, make_app, wait_until
+from .helpers import freeze_cursors, keys, make_app, wait_until
 from .test_disconnections import fill_form, fixed_factory, open_landing, open_request
 
 SnapCompare = Callable[..., bool]
@@ -94,6 +94,41 @@ def test_review_and_receipt(snap_compare: SnapCompare, demo_url: str, stage: str
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReceiptScreen))
         await pilot.pause()
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_final_bill_draft(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        detail = await open_request(pilot)
+        await pilot.press("3")
+        pane = detail.query_one("#bill-scroll")
+        await wait_until(pilot, lambda: bool(pane.query("#bill-water-meter")))
+        await pilot.press("tab", *keys("M-7802"), "tab", *keys("9500"), "tab", "tab")
+        await pilot.press(*keys("M-7801"), "tab", *keys("38000"), "ctrl+s")
+        await wait_until(pilot, lambda: pane.view is not None and pane.view.bill is not None)
+        pane.query_one("#bill-approve").focus()
+        pane.scroll_end(animate=False)
+        await pilot.pause()
+        freeze_cursors(pilot.app)
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_disconnect_tab(snap_compare: SnapCompare, demo_url: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        detail = await open_request(pilot)
+        await pilot.press("4")
+        pane = detail.query_one("#disconnect-scroll")
+        await wait_until(pilot, lambda: len(pane.query("TickBox")) == 6)
+        await wait_until(pilot, lambda: bool(pane.query("#device-water")))
+        await pilot.press("tab", "tab", *keys("D-3302"), "tab", *keys("D-3301"), "tab")
+        await pilot.press(*keys("SO-2024-005678"), "tab", "space", "tab", "space", "tab")
+        await wait_until(pilot, lambda: pane.order is not None)
+        await pilot.pause()
+        freeze_cursors(pilot.app)
 
     app = make_app(demo_url, fixed_factory(demo_url))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
