@@ -67,9 +67,9 @@ REQUEST = Column("request", "Request ID", 15)
 CONSUMER = Column("consumer", "Consumer", 8, flex=2)
 ACCOUNT = Column("account", "Account no", 8)
 ADDRESS = Column("address", "Address", 14, flex=1)
-TYPE = Column("type", "Type", 7)
+TYPE = Column("type", "Type", 6)
 REQUESTED = Column("requested", "Requested", 10)
-STATUS = Column("status", "Status", 10)
+STATUS = Column("status", "Status", 11)
 OUTSTANDING = Column("outstanding", "Owed", 10, right=True)
 PRIORITY_COL = Column("priority", "Pri.", 4)
 ALL_COLUMNS = (
@@ -97,7 +97,7 @@ def plan_columns(width: int, account_width: int) -> list[tuple[Column, int]]:
 
 def type_label(request_type: str, short: bool = False) -> str:
     if short:
-        return {"disconnection": "Discon.", "reconnection": "Recon."}.get(
+        return {"disconnection": "Disc.", "reconnection": "Recon."}.get(
             request_type, request_type.title()
         )
     return f"{request_type.title()} request"
@@ -241,6 +241,8 @@ class DisconnectionsScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", show=False, id="requests.refresh"),
         Binding("ctrl+n", "more", "More rows", show=False, id="requests.more"),
         Binding("down", "box_down", "To the list", show=False, priority=True, id="requests.down"),
+        # priority too: "enter enter" typed in one burst searches, then opens the first row
+        Binding("enter", "box_enter", "Search", show=False, priority=True, id="requests.enter"),
         Binding("escape", "back", "Back", show=False, id="requests.back"),
     ]
 
@@ -487,8 +489,11 @@ class DisconnectionsScreen(Screen[None]):
         if seq == self.seq:
             self._apply({"text": self.search_box.value})
 
-    @on(Input.Submitted, "#request-search")
-    def _term_submitted(self) -> None:
+    def action_box_enter(self) -> None:
+        from textual.actions import SkipAction
+
+        if self.focused is not self.search_box:
+            raise SkipAction()
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None

@@ -105,6 +105,8 @@ class WorkPane(VerticalScroll):
         label.update(escape_markup(text))
         label.set_class(tone == "error", "-error")
         label.set_class(tone == "ok", "-ok")
+        if text:
+            label.scroll_visible(animate=False)  # the outcome in sight, wherever the focus is
 
     def trouble(self, error: BaseException, what: str) -> None:
         cso_app(self).backend_trouble(error)

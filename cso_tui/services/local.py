@@ -1318,7 +1318,7 @@ class LocalBackend:
             return self._meter_check(s, self._find_meter(s, consumer, "meter_no", meter_no))
 
     def check_device(self, token: str, request_no: str, device_no: str) -> MeterCheckOut:
-        self._authorize(token, "check_meter")
+        self._authorize(token, "check_device")
         with self._read() as s:
             _, consumer = self._request_consumer(s, request_no)
             return self._meter_check(s, self._find_meter(s, consumer, "device_no", device_no))
@@ -1517,7 +1517,7 @@ class LocalBackend:
     def discard_final_bill(
         self, token: str, request_no: str, idempotency_key: str
     ) -> FinalBillView:
-        actor = self._authorize(token, "draft_final_bill")
+        actor = self._authorize(token, "discard_final_bill")
 
         def act(s: Session) -> FinalBillView:
             row, consumer = self._request_consumer(s, request_no, for_update=True)
@@ -1625,7 +1625,7 @@ class LocalBackend:
                           {"request_no": request_no}, FinalBillOut, act)  # fmt: skip
 
     def check_service_order(self, token: str, request_no: str, so_no: str) -> ServiceOrderCheckOut:
-        self._authorize(token, "check_meter")
+        self._authorize(token, "check_service_order")
         with self._read() as s:
             _, consumer = self._request_consumer(s, request_no)
             order = self._disconnection_order(s, consumer, so_no)

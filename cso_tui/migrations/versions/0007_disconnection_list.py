@@ -25,19 +25,19 @@ INDEXES = (
 
 
 def upgrade() -> None:
+    # plain ADD COLUMN (SQLite has it): a batch table copy would trip the foreign keys of a
+    # database with rows in it
     for name, columns in INDEXES:
         op.create_index(name, "disconnection_request", columns)
-    with op.batch_alter_table("notification_outbox") as batch:
-        batch.add_column(sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table("bill") as batch:
-        batch.add_column(sa.Column("disconnection_request_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("final_readings", sa.JSON(), nullable=True))
-        batch.create_index("ix_bill_disconnection_request_id", ["disconnection_request_id"])
-    with op.batch_alter_table("service_connection") as batch:
-        batch.add_column(
-            sa.Column("billing_frozen", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    op.add_column("notification_outbox", sa.Column("next_attempt_at", sa.DateTime(timezone=True)))
+    op.add_column("notification_outbox", sa.Column("claimed_at", sa.DateTime(timezone=True)))
+    op.add_column("bill", sa.Column("disconnection_request_id", sa.Integer(), nullable=True))
+    op.add_column("bill", sa.Column("final_readings", sa.JSON(), nullable=True))
+    op.create_index("ix_bill_disconnection_request_id", "bill", ["disconnection_request_id"])
+    op.add_column(
+        "service_connection",
+        sa.Column("billing_frozen", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
