@@ -1790,7 +1790,7 @@ class LocalBackend:
                 (t.acknowledgement_hours for t in s.exec(select(SlaTarget)).all()),
                 default=Decimal(2),
             )
-            since = now - timedelta(hours=float(quickest))
+            since = now - timedelta(minutes=int(quickest * 60))
             candidates = s.exec(
                 select(DisconnectionRequest).where(
                     DisconnectionRequest.status.in_(OPEN_DISCONNECTION),  # type: ignore[attr-defined]
