@@ -39,6 +39,25 @@ def sample(
             backend.close()
 
 
+@pytest.fixture(scope="module")
+def shared_sample(
+    backend_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, str, str]]:
+    """The sample for tests that change nothing (checks, and refusals that save nothing)."""
+    from conftest import DATABASE_OF, _database, open_backend
+
+    from cso_tui.demo import build
+
+    directory = tmp_path_factory.mktemp("execution")
+    for url in _database(DATABASE_OF[backend_kind], request, directory, migrated=True):
+        build(url, consumers=0, seed=42, as_of=TODAY)
+        backend = open_backend(backend_kind, url, FakeClock(SEED_NOW))
+        try:
+            yield backend, backend.login("billing", "demo").token, url
+        finally:
+            backend.close()
+
+
 def sql(url: str, query: str, **params: Any) -> list[Any]:
     engine = create_engine(url)
     try:
@@ -54,8 +73,8 @@ READINGS = [
 ]
 
 
-def test_meters_are_checked_against_the_account(sample: tuple[Any, str, str]) -> None:
-    backend, token, _ = sample
+def test_meters_are_checked_against_the_account(shared_sample: tuple[Any, str, str]) -> None:
+    backend, token, _ = shared_sample
     water = backend.check_meter(token, NO, "m-7801")
     assert (water.device_no, water.utility, water.unit) == ("D-3301", "water", "gallons")
     assert (water.previous_reading, water.previous_date) == (Decimal("36980"), date(2024, 11, 10))
@@ -108,9 +127,9 @@ def test_a_final_bill_to_the_cent(sample: tuple[Any, str, str]) -> None:
     ],
 )  # fmt: skip
 def test_bad_readings_name_their_field_and_save_nothing(
-    sample: tuple[Any, str, str], readings: list[FinalReadingIn], field: str, message: str
+    shared_sample: tuple[Any, str, str], readings: list[FinalReadingIn], field: str, message: str
 ) -> None:
-    backend, token, url = sample
+    backend, token, url = shared_sample
     with pytest.raises(ValidationError) as err:
         backend.draft_final_bill(token, NO, readings, "bad")
     assert err.value.field == field and message in err.value.message
@@ -165,8 +184,8 @@ def execution(**change: Any) -> ExecuteDisconnection:
     return ExecuteDisconnection.model_validate(base | change)
 
 
-def test_the_service_order_is_checked(sample: tuple[Any, str, str]) -> None:
-    backend, token, _ = sample
+def test_the_service_order_is_checked(shared_sample: tuple[Any, str, str]) -> None:
+    backend, token, _ = shared_sample
     order = backend.check_service_order(token, NO, "SO-2024-005678")
     assert (order.assigned_to, order.completion_date) == ("Mike Thompson", date(2024, 12, 15))
     for so_no in ("SO-2024-000001", "", "SO-2024-005679"):
@@ -186,9 +205,9 @@ def test_the_service_order_is_checked(sample: tuple[Any, str, str]) -> None:
     ],
 )
 def test_execution_is_refused_until_valid(
-    sample: tuple[Any, str, str], change: dict[str, Any], field: str, message: str
+    shared_sample: tuple[Any, str, str], change: dict[str, Any], field: str, message: str
 ) -> None:
-    backend, _, url = sample
+    backend, _, url = shared_sample
     token = backend.login("executive", "demo").token
     with pytest.raises(ValidationError) as err:
         backend.execute_disconnection(token, NO, execution(**change), "x")
