@@ -9,7 +9,7 @@ in a thread worker, so the screen paints before any data arrives.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from cso_tui.services.errors import PermissionDeniedError, SessionExpiredError, 
 from cso_tui.services.schemas import DisconnectionQuery, RequestTab
 from cso_tui.widgets.badges import PRIORITY, REQUEST_STATUS, VIP_MARK, badge_for, badge_text
 from cso_tui.widgets.charts import sparkline
+from cso_tui.widgets.fit_table import SCROLLBAR, Col, plan
 from cso_tui.widgets.inputs import OrderedInput
 from cso_tui.widgets.kpi import KpiCard
 
@@ -45,8 +46,6 @@ if TYPE_CHECKING:
 
 #: Seconds between refreshes of the cards.
 KPI_REFRESH_SECONDS = 60.0
-CELL_PADDING = 1
-SCROLLBAR = 2
 
 STATUS_CHOICES = tuple((s, b.label) for s, b in REQUEST_STATUS.items())
 TYPE_CHOICES = (("disconnection", "Disconnection"), ("reconnection", "Reconnection"))
@@ -54,45 +53,24 @@ PRIORITY_CHOICES = tuple((p, b.label) for p, b in PRIORITY.items())
 TAB_LABELS = {RequestTab.CURRENT: "Current requests", RequestTab.HISTORY: "Request history"}
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int
-    flex: int = 0
-    right: bool = False
-
-
-REQUEST = Column("request", "Request ID", 15)
-CONSUMER = Column("consumer", "Consumer", 8, flex=2)
-ACCOUNT = Column("account", "Account no", 8)
-ADDRESS = Column("address", "Address", 14, flex=1)
-TYPE = Column("type", "Type", 6)
-REQUESTED = Column("requested", "Requested", 10)
-STATUS = Column("status", "Status", 11)
-OUTSTANDING = Column("outstanding", "Owed", 10, right=True)
-PRIORITY_COL = Column("priority", "Pri.", 4)
+REQUEST = Col("request", "Request ID", 15)
+CONSUMER = Col("consumer", "Consumer", 8, flex=2)
+ACCOUNT = Col("account", "Account no", 8, drop=1)
+ADDRESS = Col("address", "Address", 14, flex=1, drop=2)  # left out first when narrow
+TYPE = Col("type", "Type", 6)
+REQUESTED = Col("requested", "Requested", 10)
+STATUS = Col("status", "Status", 11)
+OUTSTANDING = Col("outstanding", "Owed", 10, right=True)
+PRIORITY_COL = Col("priority", "Pri.", 4)
 ALL_COLUMNS = (
     REQUEST, CONSUMER, ACCOUNT, ADDRESS, TYPE, REQUESTED, STATUS, OUTSTANDING, PRIORITY_COL,
 )  # fmt: skip
-#: Left out first when the terminal is narrow (the request's own figures stay).
-DROP_ORDER = (ADDRESS, ACCOUNT)
 
 
-def plan_columns(width: int, account_width: int) -> list[tuple[Column, int]]:
-    account = Column(ACCOUNT.key, ACCOUNT.label, max(ACCOUNT.width, account_width))
-    chosen = [account if c is ACCOUNT else c for c in ALL_COLUMNS]
-
-    def need(cols: Sequence[Column]) -> int:
-        return sum(c.width + 2 * CELL_PADDING for c in cols)
-
-    for column in DROP_ORDER:
-        if need(chosen) <= width:
-            break
-        chosen = [c for c in chosen if c.key != column.key]
-    spare = max(width - need(chosen), 0)
-    weights = sum(c.flex for c in chosen) or 1
-    return [(c, c.width + spare * c.flex // weights) for c in chosen]
+def plan_columns(width: int, account_width: int) -> list[tuple[Col, int]]:
+    """The seed's columns that fit ``width``, the account column as wide as its numbers."""
+    account = replace(ACCOUNT, width=max(ACCOUNT.width, account_width))
+    return plan([account if c is ACCOUNT else c for c in ALL_COLUMNS], width)
 
 
 def type_label(request_type: str, short: bool = False) -> str:
