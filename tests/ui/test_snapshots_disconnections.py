@@ -63,6 +63,9 @@ def test_close_dialog(snap_compare: SnapCompare, demo_url: str) -> None:
         await open_request(pilot)
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, CloseRequestScreen))
+        box = pilot.app.screen
+        await wait_until(pilot, lambda: pilot.app.focused is box.query_one("#close-reasons"))
+        await pilot.pause()
         freeze_cursors(pilot.app)
 
     app = make_app(demo_url, fixed_factory(demo_url))
