@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         DisconnectionRequestOut,
         SettlementOut,
         SlaMetricOut,
+        TimelineEventOut,
     )
 
 #: Seconds between re-reads of the request (the SLA clock moves).
@@ -150,6 +151,7 @@ class RequestScreen(Screen[None]):
         Binding("2", "tab('settlement')", "Settlement", show=False, id="request.tab.settlement"),
         Binding("3", "tab('bill')", "Final bill", show=False, id="request.tab.bill"),
         Binding("4", "tab('disconnect')", "Disconnect", show=False, id="request.tab.disconnect"),
+        Binding("5", "tab('timeline')", "Timeline", show=False, id="request.tab.timeline"),
         Binding("p", "profile", "Profile", show=False, id="request.profile"),
         Binding("r", "refresh", "Refresh", show=False, id="request.refresh"),
         Binding("escape", "back", "Back", id="request.back"),
@@ -205,6 +207,8 @@ class RequestScreen(Screen[None]):
                 yield FinalBillPane(self.request_no, id="bill-scroll")
             with TabPane("4 Disconnect", id="disconnect"):
                 yield DisconnectPane(self.request_no, id="disconnect-scroll")
+            with TabPane("5 Timeline", id="timeline"), VerticalScroll(id="timeline-scroll"):
+                yield Static("Loading the timeline…", id="timeline-events")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -254,9 +258,41 @@ class RequestScreen(Screen[None]):
         self.detail = message.detail
         self._show(message.detail)
         self.refresh_bindings()
+        self.load_timeline()  # the request changed, or the clock moved on
         if first:
             self.query_one(FinalBillPane).start()
             self.query_one(DisconnectPane).start()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="request-timeline")
+    def load_timeline(self) -> None:
+        app = cso_app(self)
+        backend, session = app.backend, app.session
+        if backend is None or session is None:
+            return
+        try:
+            events = backend.request_timeline(session.token, self.request_no)
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.query_one("#timeline-events", Static).update,
+                f"Cannot load the timeline: {escape_markup(describe_error(exc))} (r tries again)",
+            )
+            return
+        self.app.call_from_thread(self._show_timeline, events)
+
+    def _show_timeline(self, events: list[TimelineEventOut]) -> None:
+        display = self.display_settings
+        if not events:
+            self.query_one("#timeline-events", Static).update("No event recorded yet.")
+            return
+        text = Text()
+        for event in reversed(events):  # newest first
+            text.append(f"{format_datetime(event.at, display)}  ", style="dim")
+            text.append(event.what, style="bold")
+            text.append(f"  {event.who}\n")
+            if event.detail:
+                text.append(f"                  {event.detail}\n", style="dim")
+        text.rstrip()
+        self.query_one("#timeline-events", Static).update(text)
 
     def _show(self, d: DisconnectionDetail) -> None:
         display = self.display_settings
@@ -458,6 +494,8 @@ class RequestScreen(Screen[None]):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self.set_focus(self.query_one(f"#{tab}-scroll"))
+        if tab == "timeline":
+            self.load_timeline()  # the work tabs' changes too
 
     def action_profile(self) -> None:
         if self.detail is not None:

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         SessionInfo,
         SessionsEnded,
         SettlementOut,
+        TimelineEventOut,
         UserOut,
     )
 
@@ -237,6 +238,12 @@ class Backend(Protocol):
         remove them (an inventory movement to the warehouse), set the account Inactive,
         freeze billing, complete the service order and the request, and email the customer.
         Audited."""
+        ...
+
+    def request_timeline(self, token: str, request_no: str) -> list[TimelineEventOut]:
+        """Every event of the request, oldest first: made, acknowledged, held, resumed,
+        resolved, closed, the deposit toggled, its final bills drafted, discarded and
+        approved, executed, SLA breach escalated, and each email sent or failed."""
         ...
 
     def deliver_notifications(self, token: str) -> DeliveryReport:

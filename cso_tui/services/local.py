@@ -147,6 +147,7 @@ from cso_tui.services.schemas import (
     SlaMetricOut,
     SlaOut,
     SlaTargetOut,
+    TimelineEventOut,
     TimeSlotOut,
     UserOut,
 )
@@ -1754,6 +1755,39 @@ class LocalBackend:
         return self._once(actor, idempotency_key, "execute_disconnection", payload,
                           DisconnectionRequestOut, act)  # fmt: skip
 
+    def request_timeline(self, token: str, request_no: str) -> list[TimelineEventOut]:
+        self._authorize(token, "request_timeline")
+        with self._read() as s:
+            row = self._disconnection(s, request_no)
+            bills = list(s.exec(
+                select(Bill.bill_no).where(col(Bill.disconnection_request_id) == row.id)
+            ).all())  # fmt: skip
+            mails = [str(i) for i in s.exec(
+                select(NotificationOutbox.id).where(
+                    col(NotificationOutbox.related) == row.request_no
+                )
+            ).all()]  # fmt: skip
+            wanted = [("disconnection_request", [row.request_no]), ("bill", bills),
+                      ("notification", mails)]  # fmt: skip
+            events: list[AuditEvent] = []
+            for entity, ids in wanted:
+                if ids:
+                    events += s.exec(
+                        select(AuditEvent).where(
+                            AuditEvent.entity == entity, col(AuditEvent.entity_id).in_(ids)
+                        )
+                    ).all()
+            events.sort(key=lambda e: (cq._utc(e.at) or e.at, e.id or 0))
+            names = {u.id: u.full_name for u in s.exec(select(User)).all()}
+            out = []
+            for e in events:
+                who = names.get(e.user_id) if e.user_id is not None else None
+                out.append(TimelineEventOut(
+                    at=cq._utc(e.at) or e.at, who=who or "System",
+                    what=_timeline_label(e), detail=e.detail,
+                ))  # fmt: skip
+            return out
+
     # ------------------------------------------------------------ notification jobs
 
     def deliver_notifications(self, token: str) -> DeliveryReport:
@@ -2912,7 +2946,35 @@ EXPORT_LIMIT = 10_000
 PRIORITIES = ("high", "medium", "low")
 _LOG = logging.getLogger(__name__)
 
+
 #: The office's time zone unless the setting ``office_timezone`` names another.
+def _timeline_label(event: AuditEvent) -> str:
+    """An audit event of a request's Timeline in words."""
+    after = event.after if isinstance(event.after, dict) else {}
+    labels = {
+        "disconnection_request_created": "Request created",
+        "disconnection_request_acknowledge": "Acknowledged: In Progress",
+        "disconnection_request_hold": "Put on hold",
+        "disconnection_request_resume": "Resumed: In Progress",
+        "disconnection_request_resolve": "Marked as resolved: Completed",
+        "disconnection_request_close": "Closed",
+        "disconnection_deposit_use": "Deposit "
+        + ("applied in the bill" if after.get("use_deposit") else "kept out of the bill"),
+        "disconnection_executed": f"Disconnection executed ({after.get('meter_action', '')})",
+        "sla_breach_escalated": "SLA breached: supervisors told",
+        "final_bill_drafted": f"Final bill {event.entity_id} generated",
+        "final_bill_discarded": f"Final bill {event.entity_id} discarded",
+        "final_bill_approved": f"Final bill {event.entity_id} approved and sent",
+        "notification_sent": f"Email sent to {after.get('recipient', '')}",
+        "notification_failed": f"Email to {after.get('recipient', '')} failed",
+    }
+    label = labels.get(event.action, event.action.replace("_", " ").capitalize())
+    if event.action == "disconnection_request_close" and after.get("close_reason"):
+        reasons = dict(lifecycle.CLOSE_REASONS)
+        label += f": {reasons.get(after['close_reason'], after['close_reason'])}"
+    return label
+
+
 OFFICE_TIMEZONE = "America/Chicago"
 #: How long a profile hold lasts unless renewed (setting ``consumer_lock_minutes``).
 LOCK_MINUTES = 15

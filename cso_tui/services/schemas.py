@@ -532,6 +532,16 @@ class ExecuteDisconnection(Model):
     checklist: list[int] = Field(default_factory=list)  # 1-based items ticked
 
 
+class TimelineEventOut(Model):
+    """One line of a request's Timeline tab (seed 003: "All the Request related activities
+    are tracked and log"), from the audit log."""
+
+    at: datetime
+    who: str  # a full name, or "System"
+    what: str  # "Acknowledged", "Final bill INV-414001 approved"
+    detail: str | None = None
+
+
 class DeliveryReport(Model):
     """One delivery run of the notification outbox (and the SLA breach check before it)."""
 

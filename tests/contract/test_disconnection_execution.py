@@ -251,3 +251,24 @@ def test_unassign_leaves_the_meters_installed(sample: tuple[Any, str, str]) -> N
     assert {tuple(m) for m in meters} == {(None, "installed")}
     assert sql(url, "SELECT count(*) FROM inventory_movement WHERE reference = "
                     "'SO-2024-005678'")[0][0] == 0  # fmt: skip
+
+
+def test_the_timeline_tells_every_event_in_order(sample: tuple[Any, str, str]) -> None:
+    backend, token, _ = sample
+    executive = backend.login("executive", "demo").token
+    backend.set_deposit_use(token, NO, False, "off")
+    backend.set_deposit_use(token, NO, True, "on")
+    backend.draft_final_bill(token, NO, READINGS, "d1")
+    backend.approve_final_bill(token, NO, "a1")
+    backend.execute_disconnection(executive, NO, execution(), "x1")
+    events = backend.request_timeline(token, NO)
+    assert [e.what for e in events] == [
+        "Deposit kept out of the bill",
+        "Deposit applied in the bill",
+        "Final bill INV-414001 generated",
+        "Final bill INV-414001 approved and sent",
+        "Disconnection executed (remove)",
+    ]
+    assert events[2].who == "Emily Davis" and events[-1].who == "Sarah Johnson"
+    assert events[-1].detail == "Email queued to john.smith@email.com."
+    assert [e.at for e in events] == sorted(e.at for e in events)

@@ -158,6 +158,9 @@ def test_create_acknowledge_hold_resume_settle_bill_and_execute(tmp_path: Path) 
         term.press("y")
         done = term.wait_for("Status ✓ Completed")
         assert "clock stopped" in done
+        term.press("5")
+        timeline = term.wait_for("Disconnection executed (remove)")
+        assert "Final bill INV-" in timeline and "Acknowledged: In Progress" in timeline
         term.press("Escape")
         term.wait_for("Pending discon")
         term.press("2")

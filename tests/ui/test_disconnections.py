@@ -485,3 +485,21 @@ async def test_disconnect_tab_executes_once_valid(demo_url: str) -> None:
         assert "Executed: the account is Inactive" in text_of(pane, ".pane-status")
     backend, token = backend_for(demo_url)
     assert backend.get_consumer(token, "ACC-2024-001789").status == "inactive"
+
+
+async def test_the_timeline_tab_lists_the_request_events_newest_first(demo_url: str) -> None:
+    app = make_app(demo_url, fixed_factory(demo_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await open_request(pilot)
+        await pilot.press("u")
+        await wait_until(
+            pilot,
+            lambda: detail.detail is not None and not detail.detail.settlement.use_deposit,
+        )
+        await pilot.press("a")
+        await wait_until(pilot, lambda: detail.detail.request.status == "on_hold", "on hold")
+        await pilot.press("5")
+        await wait_until(pilot, lambda: "Put on hold" in text_of(detail, "#timeline-events"))
+        lines = text_of(detail, "#timeline-events").splitlines()
+        assert "Put on hold" in lines[0] and "Sarah Johnson" in lines[0]
+        assert "Deposit kept out of the bill" in lines[1]

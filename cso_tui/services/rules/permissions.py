@@ -79,6 +79,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "disconnection_kpis": ALL_STAFF,
     "deliver_notifications": ALL_STAFF,
     "get_final_bill": ALL_STAFF,
+    "request_timeline": ALL_STAFF,
     "check_meter": ALL_STAFF,
     "check_device": ALL_STAFF,
     "check_service_order": ALL_STAFF,
