@@ -260,8 +260,9 @@ class RequestScreen(Screen[None]):
         self.refresh_bindings()
         self.load_timeline()  # the request changed, or the clock moved on
         if first:
-            self.query_one(FinalBillPane).start()
-            self.query_one(DisconnectPane).start()
+            kind = message.detail.request.request_type
+            self.query_one(FinalBillPane).start(kind)
+            self.query_one(DisconnectPane).start(kind)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="request-timeline")
     def load_timeline(self) -> None:

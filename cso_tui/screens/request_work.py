@@ -94,6 +94,14 @@ class WorkPane(VerticalScroll):
         widget.update(text)
         widget.set_class(not str(text), "-empty")
 
+    def only_note(self, text: str) -> None:
+        """The tab does not apply to this request: say so, and show nothing else."""
+        for child in self.children:
+            child.display = False
+        status = self.query_one(".pane-status", Static)
+        status.display = True
+        status.update(text)
+
     def clear_errors(self) -> None:
         for label in self.query(".field-error"):
             if isinstance(label, Label):
@@ -229,9 +237,12 @@ class FinalBillPane(WorkPane):
         yield Static("", classes="pane-status")
         yield Static("", id="bill-summary")
 
-    def start(self) -> None:
+    def start(self, request_type: str = "disconnection") -> None:
         """Called by the request's screen once the request is read (its clock is the
         service's: the reading date defaults to the office's today by it)."""
+        if request_type != "disconnection":
+            self.only_note("A reconnection request has no final bill.")
+            return
         self.refresh_bill()
 
     def refresh_bill(self) -> None:
@@ -459,8 +470,11 @@ class DisconnectPane(WorkPane):
             yield Button("Execute Disconnection", id="execute", compact=True, variant="error")
         yield Static("", classes="pane-status")
 
-    def start(self) -> None:
+    def start(self, request_type: str = "disconnection") -> None:
         """Called by the request's screen once the request is read."""
+        if request_type != "disconnection":
+            self.only_note("A reconnection request has no disconnection to execute.")
+            return
         self.ask("view", "get_final_bill")
         self.load_settings()
 

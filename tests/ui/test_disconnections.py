@@ -503,3 +503,33 @@ async def test_the_timeline_tab_lists_the_request_events_newest_first(demo_url: 
         lines = text_of(detail, "#timeline-events").splitlines()
         assert "Put on hold" in lines[0] and "Sarah Johnson" in lines[0]
         assert "Deposit kept out of the bill" in lines[1]
+
+
+async def test_a_reconnection_request_says_the_work_tabs_do_not_apply(demo_url: str) -> None:
+    import sqlite3
+    from datetime import timedelta
+
+    from cso_tui.services.schemas import NewDisconnectionRequest
+
+    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE consumer SET status = 'inactive' WHERE account_no = 'WU-10003'")
+    backend, token = backend_for(demo_url)
+    made = backend.create_disconnection_request(
+        token,
+        NewDisconnectionRequest(
+            account_no="WU-10003", reason_code="RC-001", time_slot="10:00 AM - 12:00 PM",
+            preferred_date=NOW.date() + timedelta(days=5), notify_customer=False,
+        ),
+        "reconnect",
+    )  # fmt: skip
+    assert made.request_type == "reconnection"
+    app = make_app(demo_url, fixed_factory(demo_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await open_request(pilot, made.request_no)
+        await pilot.press("3")
+        pane = detail.query_one("#bill-scroll")
+        await wait_until(pilot, lambda: "no final bill" in text_of(pane, ".pane-status"))
+        assert not pane.query_one(".work-buttons").display  # nothing to press
+        await pilot.press("4")
+        pane = detail.query_one("#disconnect-scroll")
+        await wait_until(pilot, lambda: "no disconnection" in text_of(pane, ".pane-status"))
