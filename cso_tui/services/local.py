@@ -1305,10 +1305,14 @@ class LocalBackend:
         assert consumer is not None
         return row, consumer
 
-    def _find_meter(self, s: Session, consumer: Consumer, field: str, number: str) -> Meter:
+    def _find_meter(
+        self, s: Session, consumer: Consumer, field: str, number: str, *, by_device: bool
+    ) -> Meter:
+        """The consumer's meter with this meter no (or device no); else the seed's "Meter not
+        linked to this account" on ``field``."""
         key = number.strip().upper()
         for meter in self._assigned_meters(s, consumer.id):  # type: ignore[arg-type]
-            if (meter.meter_no if field.endswith("meter_no") else meter.device_no).upper() == key:
+            if (meter.device_no if by_device else meter.meter_no).upper() == key:
                 return meter
         raise ValidationError(field, "Meter not linked to this account")
 
@@ -1316,13 +1320,17 @@ class LocalBackend:
         self._authorize(token, "check_meter")
         with self._read() as s:
             _, consumer = self._request_consumer(s, request_no)
-            return self._meter_check(s, self._find_meter(s, consumer, "meter_no", meter_no))
+            return self._meter_check(
+                s, self._find_meter(s, consumer, "meter_no", meter_no, by_device=False)
+            )
 
     def check_device(self, token: str, request_no: str, device_no: str) -> MeterCheckOut:
         self._authorize(token, "check_device")
         with self._read() as s:
             _, consumer = self._request_consumer(s, request_no)
-            return self._meter_check(s, self._find_meter(s, consumer, "device_no", device_no))
+            return self._meter_check(
+                s, self._find_meter(s, consumer, "device_no", device_no, by_device=True)
+            )
 
     def _final_bill_row(self, s: Session, row: DisconnectionRequest) -> Bill | None:
         return s.exec(
@@ -1421,7 +1429,9 @@ class LocalBackend:
             tariff_ = tariff.tariff_of(_setting(s.connection(), "tariff"))
             for i, given in enumerate(readings):
                 where = f"readings.{i}"
-                meter = self._find_meter(s, consumer, f"{where}.meter_no", given.meter_no)
+                meter = self._find_meter(
+                    s, consumer, f"{where}.meter_no", given.meter_no, by_device=False
+                )
                 if meter.meter_no in seen:
                     raise ValidationError(f"{where}.meter_no", "This meter is already read above.")
                 seen.add(meter.meter_no)
@@ -1674,7 +1684,7 @@ class LocalBackend:
             assigned = self._assigned_meters(s, consumer.id)  # type: ignore[arg-type]
             chosen: list[Meter] = []
             for i, device in enumerate(execution.device_nos):
-                meter = self._find_meter(s, consumer, f"device_nos.{i}", device)
+                meter = self._find_meter(s, consumer, f"device_nos.{i}", device, by_device=True)
                 if meter not in chosen:
                     chosen.append(meter)
             missing = [m for m in assigned if m not in chosen]
