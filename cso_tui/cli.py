@@ -36,6 +36,7 @@ request_app = typer.Typer(
     help="Disconnection and reconnection requests (seed 003).", no_args_is_help=True
 )
 user_app = typer.Typer(help="Staff users.", no_args_is_help=True)
+payment_app = typer.Typer(help="Payments received (admins mark bills paid).", no_args_is_help=True)
 outbox_app = typer.Typer(
     help="Notifications: SLA escalations and the email outbox.", no_args_is_help=True
 )
@@ -43,6 +44,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(consumer_app, name="consumer")
 app.add_typer(request_app, name="request")
 app.add_typer(user_app, name="user")
+app.add_typer(payment_app, name="payment")
 app.add_typer(outbox_app, name="outbox")
 
 DatabaseOpt = Annotated[
@@ -672,6 +674,87 @@ def _zone(settings: Settings) -> Any:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(settings.display.timezone)
+
+
+@payment_app.command("record")
+def payment_record(
+    account_no: Annotated[str, typer.Argument(help="Account number, e.g. WU-10001.")],
+    amount: Annotated[str, typer.Argument(help="Amount received, e.g. 120.50.")],
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="Cash, Cheque, Credit Card, Bank Transfer, Online Banking or Auto-pay.",
+        ),
+    ] = "Cash",
+    paid_on: Annotated[
+        str | None,
+        typer.Option("--on", help="The date it was paid (YYYY-MM-DD). Default: today."),
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Receipt or transaction reference.")
+    ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key",
+            help="Idempotency key: run again with the same key and the payment is recorded "
+            "once (default: a new one each run).",
+            show_default=False,
+        ),
+    ] = None,
+    database: DatabaseOpt = None,
+    server: ServerOpt = None,
+    user: UserOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a payment: it settles the oldest bills first and lowers the balance. A balance
+    left at the guard-rails' threshold cancels a pending non-payment disconnection; a debt
+    cleared after a non-payment cut raises a reconnection request (both are printed)."""
+    from decimal import Decimal, InvalidOperation
+
+    from pydantic import ValidationError as BadInput
+
+    from cso_tui.services.schemas import NewPayment
+
+    try:
+        when = date.fromisoformat(paid_on) if paid_on is not None else None
+    except ValueError:
+        raise typer.BadParameter(
+            f"{paid_on!r} is not a date: use e.g. 2024-12-10.", param_hint="--on"
+        ) from None
+    try:
+        payment = NewPayment(
+            amount=Decimal(amount.strip().replace(",", "")), method=method, paid_on=when,
+            reference=reference,
+        )  # fmt: skip
+    except (InvalidOperation, BadInput):
+        _fail("amount: Amount must be a number, e.g. 120.50.", 2)
+    with _signed_in(database, server, user) as (settings, backend, token):
+        got = _call(backend.record_payment, token, account_no, payment, key or str(uuid.uuid4()))
+    if as_json:
+        _print_json(got.model_dump(mode="json"))
+        return
+    from cso_tui.formatting import format_datetime, format_money
+
+    symbol = settings.display.currency_symbol
+    p = got.payment
+    rows = [
+        ("payment", f"{p.payment_no} {format_money(p.amount, symbol)} {p.method}"
+                    + (f" (ref {got.reference})" if got.reference else "")),
+        ("paid at", format_datetime(p.paid_at, settings)),
+        ("settled", "; ".join(
+            f"{a.bill_no} {format_money(a.amount, symbol)} ({a.status.replace('_', ' ')})"
+            for a in got.applied) or "no open bill: kept as credit"),
+        ("balance", format_money(got.balance, symbol)
+                    + (" (in credit)" if got.balance < 0 else "")),
+        ("unpaid bills", format_money(got.outstanding, symbol)),
+        ("standing", got.payment_standing.replace("_", " ").title()),
+    ]  # fmt: skip
+    rows += [("cancelled", f"{no} (disconnection: payment received)") for no in got.cancelled]
+    rows += [("raised", f"{no} (reconnection: dues cleared)") for no in got.raised]
+    for label, value in rows:
+        typer.echo(f"{label:<18} {value}")
 
 
 @outbox_app.command("send")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         BackendInfo,
         BillOut,
         BulkResult,
+        ChecklistIn,
         CommunicationOut,
         ComplaintOut,
         ConsumerCreate,
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
         ConsumerUpdate,
         ConsumptionOut,
         DeliveryReport,
+        DisconnectionAdminSettings,
         DisconnectionDetail,
+        DisconnectionGuardrails,
         DisconnectionKpis,
         DisconnectionListPage,
         DisconnectionQuery,
@@ -44,22 +47,35 @@ if TYPE_CHECKING:
         FinalBillOut,
         FinalBillView,
         FinalReadingIn,
+        HolidayIn,
         MeterCheckOut,
         NewDisconnectionRequest,
         NewMessage,
+        NewPayment,
+        NewRequestMessage,
+        NewRequestServiceOrder,
         NewServiceOrder,
         NoteOut,
         PaymentOut,
+        PaymentRecorded,
         ReadingOut,
+        ReasonIn,
         RecoveryPage,
+        RequestMessageOut,
         RequestOut,
+        RequestServiceOrderOut,
         SearchPage,
         ServiceOrderCheckOut,
         ServiceOrderOut,
+        ServiceOrderReport,
+        ServiceOrderTemplateOut,
         SessionInfo,
         SessionsEnded,
         SettlementOut,
+        SlaCalendarSettings,
+        SlaTargetIn,
         TimelineEventOut,
+        TimeSlotIn,
         UserOut,
     )
 
@@ -129,7 +145,10 @@ class Backend(Protocol):
         a configured time slot, notes of at most 250 characters. An open request of the
         same type for the consumer is refused; so is one while someone else holds the
         profile, and the caller's own hold is released. With ``notify_customer`` an email
-        goes to the outbox, in the same transaction. Audited."""
+        goes to the outbox, in the same transaction. Audited. The ``disconnection_guardrails``
+        setting may refuse a disconnection's date (a blocked weekday, a holiday, a medical
+        certificate on file, too little notice): a ValidationError on ``preferred_date``
+        naming the first allowed day; it never holds back a reconnection."""
         ...
 
     def change_disconnection_status(
@@ -246,6 +265,44 @@ class Backend(Protocol):
         approved, executed, SLA breach escalated, and each email sent or failed."""
         ...
 
+    def request_service_orders(self, token: str, request_no: str) -> list[RequestServiceOrderOut]:
+        """The consumer's service orders, newest first; ``linked`` marks those made for this
+        request (seed 003 Service orders tab)."""
+        ...
+
+    def service_order_templates(self, token: str, request_no: str) -> list[ServiceOrderTemplateOut]:
+        """The templates that fit the request's consumer (category, utilities) and type."""
+        ...
+
+    def create_request_service_order(
+        self, token: str, request_no: str, order: NewRequestServiceOrder, idempotency_key: str
+    ) -> RequestServiceOrderOut:
+        """A service order from a fitting template, linked to the request and the consumer,
+        assigned at once to the field technician with the fewest open orders (none: left
+        unassigned). Raises ValidationError on ``template_code`` (not a fitting template),
+        ``scheduled_date`` (missing, or before the office's today) or ``remarks`` (over 500
+        characters, or control characters); ConflictError on a closed request. Audited."""
+        ...
+
+    def service_order_report(self, token: str, so_no: str) -> ServiceOrderReport:
+        """The completion report of a service order, as plain text. ConflictError while the
+        order is not completed (seed 003: "download if the service order is completed")."""
+        ...
+
+    def request_communications(self, token: str, request_no: str) -> list[RequestMessageOut]:
+        """The consumer's messages and internal notes, newest first (at most 100); ``linked``
+        marks those written on this request (seed 003 Communication tab)."""
+        ...
+
+    def add_request_communication(
+        self, token: str, request_no: str, entry: NewRequestMessage, idempotency_key: str
+    ) -> RequestMessageOut:
+        """An internal note, or an email to the consumer through the outbox, written on the
+        request. Raises ValidationError on ``kind``, ``subject`` (required for an email),
+        ``body`` (required, at most 2000 characters, plain text) or ``kind`` again when the
+        consumer has no email address. Audited with the request (Timeline)."""
+        ...
+
     def deliver_notifications(self, token: str) -> DeliveryReport:
         """Run the notification jobs once: open requests newly past an SLA target raise an
         escalation email to the supervisors (managers and admins with an email address,
@@ -307,6 +364,94 @@ class Backend(Protocol):
         """
         ...
 
+    # ------------------------------------------------------------ disconnection settings
+
+    def disconnection_admin_settings(self, token: str) -> DisconnectionAdminSettings:
+        """Everything the disconnection settings screens edit: every reason, time slot and
+        checklist item (inactive ones too, with whether requests use them), the SLA targets,
+        ``checklist_required`` (None: all), the holidays, the SLA calendar with
+        ``sla_pause_on_hold``, and the guard-rails. Right: manage_disconnection_settings."""
+        ...
+
+    def save_disconnection_reason(
+        self, token: str, reason: ReasonIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """Add a reason (``original_code`` None) or change the one ``original_code`` names.
+        ValidationError on ``code`` (like NP-001, unique; kept once requests use it),
+        ``name`` (required), ``description``, ``priority`` (high, medium, low),
+        ``applies_to`` (disconnection, reconnection), ``position`` or ``active`` (the last
+        active reason of a request type stays). Audited; returns the settings, ``message``
+        saying what was done."""
+        ...
+
+    def remove_disconnection_reason(
+        self, token: str, code: str, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """Delete a reason, or deactivate it when requests were made with it. NotFoundError;
+        ValidationError on ``active`` for the last active reason of its type. Audited."""
+        ...
+
+    def save_time_slot(
+        self, token: str, slot: TimeSlotIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """Add a time slot (``id`` None) or change slot ``id``: ``start`` and ``end`` as HH:MM
+        office time, the end after the start, no overlap with another active slot, a label
+        (blank: from the times) no other active slot has. ValidationError names the field
+        (``active``: the last active slot stays). Audited."""
+        ...
+
+    def remove_time_slot(
+        self, token: str, slot_id: int, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """Delete a time slot, or deactivate it when requests were made for it. Audited."""
+        ...
+
+    def save_sla_target(
+        self, token: str, target: SlaTargetIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """One request type's SLA targets: hours more than 0 with two decimals at most,
+        acknowledgement <= response <= resolution (ValidationError on the field to change).
+        New requests' clocks use them at once. Audited."""
+        ...
+
+    def save_checklist(
+        self, token: str, checklist: ChecklistIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """The account closure checklist as a whole, in order: each item's text required
+        (``items.N.text``), no active item twice; an item left out is deleted, or only
+        deactivated once a disconnection was executed with the list. ``required`` ticks from
+        0 to the active items, or None for all. Audited."""
+        ...
+
+    def save_sla_calendar(
+        self, token: str, calendar: SlaCalendarSettings, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """When the SLA clock runs: office hours ``open``/``close`` (HH:MM, both or neither
+        for around the clock), ``workdays`` (0 = Monday .. 6, at least one), whether the
+        holidays stop it, and ``pause_on_hold``. New clocks follow at once. Audited."""
+        ...
+
+    def add_holiday(
+        self, token: str, holiday: HolidayIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """A day of the holiday calendar. ValidationError on ``day`` (already a holiday) or
+        ``name`` (required). Audited."""
+        ...
+
+    def remove_holiday(
+        self, token: str, day: date, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """Take a day out of the holiday calendar (NotFoundError if it is not in it). Audited."""
+        ...
+
+    def save_disconnection_guardrails(
+        self, token: str, guardrails: DisconnectionGuardrails, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        """The ``disconnection_guardrails`` setting. ValidationError on ``blocked_weekdays``
+        (0-6, not all seven), ``min_notice_days`` (0-60) or ``payment_cancel_threshold`` (0
+        or more, two decimals at most; None: payments cancel nothing). Audited."""
+        ...
+
     # ------------------------------------------------------------ consumer management (004)
 
     def consumer_kpis(self, token: str) -> ConsumerKpis:
@@ -353,6 +498,22 @@ class Backend(Protocol):
 
     def list_payments(self, token: str, account_no: str, limit: int = 50) -> list[PaymentOut]:
         """Payments, newest first."""
+        ...
+
+    def record_payment(
+        self, token: str, account_no: str, payment: NewPayment, idempotency_key: str
+    ) -> PaymentRecorded:
+        """Record a payment received (admins: they mark bills paid): the next PAY- number; it
+        settles the open bills oldest first (paid / partially paid), lowers the balance (what
+        is left over stays as credit) and may improve the payment standing, in one audited
+        transaction. ValidationError on ``amount`` (more than zero, two decimals at most),
+        ``method`` (one of the payment methods), ``paid_on`` (not after the office's today)
+        or ``reference`` (at most 80 characters). Setting ``disconnection_guardrails``: a
+        balance left at ``payment_cancel_threshold`` or below closes the consumer's open
+        non-payment (NP-) disconnection requests, "Payment received"; with
+        ``auto_reconnection``, a cleared debt (balance <= 0) of a consumer cut for non-payment
+        raises a reconnection request (RC-001 Dues cleared, the next allowed day, the first
+        time slot). Returns which requests were cancelled and raised."""
         ...
 
     def list_bills(self, token: str, account_no: str, limit: int = 24) -> list[BillOut]:

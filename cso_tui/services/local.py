@@ -70,6 +70,7 @@ from cso_tui.models import (
 from cso_tui.models.enums import ROLE_LABELS, Role
 from cso_tui.services import api, db, outbox
 from cso_tui.services import consumer_queries as cq
+from cso_tui.services import disconnection_admin as dsa
 from cso_tui.services import disconnection_queries as dq
 from cso_tui.services import search as search_engine
 from cso_tui.services.errors import (
@@ -86,13 +87,16 @@ from cso_tui.services.errors import (
 from cso_tui.services.passwords import dummy_hash, hash_password, verify_password
 from cso_tui.services.rules import (
     catalog,
+    guardrails,
     lifecycle,
     lockout,
+    payments,
     settlement,
     sla,
     tariff,
     validation,
 )
+from cso_tui.services.rules import service_order_templates as so_templates
 from cso_tui.services.rules.permissions import allowed
 from cso_tui.services.rules.search_terms import detect, email_key, phone_key
 from cso_tui.services.schemas import (
@@ -100,6 +104,7 @@ from cso_tui.services.schemas import (
     BackendInfo,
     BillOut,
     BulkResult,
+    ChecklistIn,
     CommunicationOut,
     ComplaintOut,
     ConsumerCreate,
@@ -113,7 +118,9 @@ from cso_tui.services.schemas import (
     ConsumptionOut,
     DeliveryReport,
     DemoUser,
+    DisconnectionAdminSettings,
     DisconnectionDetail,
+    DisconnectionGuardrails,
     DisconnectionKpis,
     DisconnectionListPage,
     DisconnectionQuery,
@@ -126,28 +133,42 @@ from cso_tui.services.schemas import (
     FinalBillOut,
     FinalBillView,
     FinalReadingIn,
+    HolidayIn,
     MeterBrief,
     MeterCheckOut,
     NewDisconnectionRequest,
     NewMessage,
+    NewPayment,
+    NewRequestMessage,
+    NewRequestServiceOrder,
     NewServiceOrder,
     NoteOut,
+    PaymentApplied,
     PaymentOut,
+    PaymentRecorded,
     ReadingOut,
+    ReasonIn,
     ReasonOut,
     RecoveryPage,
+    RequestMessageOut,
     RequestOut,
+    RequestServiceOrderOut,
     SearchKind,
     SearchPage,
     ServiceOrderCheckOut,
     ServiceOrderOut,
+    ServiceOrderReport,
+    ServiceOrderTemplateOut,
     SessionInfo,
     SessionsEnded,
     SettlementOut,
+    SlaCalendarSettings,
     SlaMetricOut,
     SlaOut,
+    SlaTargetIn,
     SlaTargetOut,
     TimelineEventOut,
+    TimeSlotIn,
     TimeSlotOut,
     UserOut,
 )
@@ -805,9 +826,10 @@ class LocalBackend:
 
     def _checklist_required(self, conn: Connection, items: int) -> int:
         """Ticks needed before Execute Disconnection (setting ``checklist_required``, default
-        every item)."""
+        every item; 0 is the admin's choice of none, see save_checklist)."""
         value = _setting(conn, "checklist_required")
-        return value if isinstance(value, int) and 0 < value <= items else items
+        valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= items
+        return value if valid else items
 
     def _office_zone(self, conn: Connection) -> ZoneInfo:
         """The office's zone (setting ``office_timezone``, default America/Chicago): its
@@ -870,59 +892,16 @@ class LocalBackend:
                     f"{consumer.account_no} already has an open {kind} request, {open_one}: "
                     "work on that one, or close it first."
                 )
-            now = self._clock()
-            year = now.astimezone(office).year
-            number = self._next_number(s, f"disconnection:{year}")
-            row = DisconnectionRequest(
-                request_no=f"DIS-{year}-{number:06d}",
-                consumer_id=consumer.id,  # type: ignore[arg-type]
-                request_type=kind,
-                reason_id=reason.id,
-                reason_code=reason.code,
-                reason=reason.name,
-                reason_description=reason.description,
-                priority=reason.priority,
-                required_approval=reason.requires_approval,
-                preferred_date=request.preferred_date,
-                time_slot=slot,
-                notes=notes,
-                notify_customer=request.notify_customer,
-                status="pending",
-                created_at=now,
-                created_by=actor.user_id,
-                updated_at=now,
-                updated_by=actor.user_id,
-            )
-            s.add(row)
+            if kind == "disconnection":
+                assert request.preferred_date is not None  # (checked above)
+                self._check_guardrails(s, consumer, request.preferred_date, today)
+            row, notification = self._insert_disconnection_request(
+                s, actor, consumer, reason, kind, office,
+                request.preferred_date, slot, notes, request.notify_customer,
+            )  # fmt: skip
             lock = s.get(ConsumerLock, consumer.id)
             if lock is not None and lock.user_id == actor.user_id:
                 s.delete(lock)  # made: the hold has done its work
-            notification = "No notification: the box was unticked."
-            if request.notify_customer and consumer.email:
-                subject = f"Your {kind} request {row.request_no}"
-                body = (
-                    f"Dear {consumer.name},\n\nWe have registered a {kind} request for account "
-                    f"{consumer.account_no} ({reason.name}), reference {row.request_no}. "
-                    f"Preferred date: {request.preferred_date:%B %d, %Y}, {slot}.\n"
-                )
-                s.add(
-                    NotificationOutbox(
-                        channel="email", recipient=consumer.email, subject=subject, body=body,
-                        consumer_id=consumer.id, related=row.request_no, created_at=now,
-                    )
-                )  # fmt: skip
-                notification = f"Email queued to {consumer.email}."
-            elif request.notify_customer:
-                notification = "Not notified: no email address on file."
-            s.flush()
-            self._audit(
-                s, actor, "disconnection_request_created", "disconnection_request",
-                row.request_no,
-                after={"account_no": consumer.account_no, "request_type": kind,
-                       "reason_code": reason.code, "preferred_date": str(request.preferred_date),
-                       "time_slot": slot, "notify_customer": request.notify_customer},
-                detail=notification,
-            )  # fmt: skip
             return self._disconnection_out(s, row, consumer, notification)
 
         payload = request.model_dump(mode="json")
@@ -934,6 +913,75 @@ class LocalBackend:
             DisconnectionRequestOut,
             act,
         )
+
+    def _insert_disconnection_request(
+        self,
+        s: Session,
+        actor: Actor,
+        consumer: Consumer,
+        reason: DisconnectionReason,
+        kind: str,
+        office: ZoneInfo,
+        preferred_date: date | None,
+        slot: str,
+        notes: str | None,
+        notify_customer: bool,
+        origin: dict[str, Any] | None = None,
+    ) -> tuple[DisconnectionRequest, str]:
+        """A new Pending request (the next DIS- number), its email in the outbox when
+        ``notify_customer``, audited (``origin``: what raised it, when not a person's form);
+        the checks are the caller's. Returns the row and what the customer was sent."""
+        now = self._clock()
+        year = now.astimezone(office).year
+        number = self._next_number(s, f"disconnection:{year}")
+        row = DisconnectionRequest(
+            request_no=f"DIS-{year}-{number:06d}",
+            consumer_id=consumer.id,  # type: ignore[arg-type]
+            request_type=kind,
+            reason_id=reason.id,
+            reason_code=reason.code,
+            reason=reason.name,
+            reason_description=reason.description,
+            priority=reason.priority,
+            required_approval=reason.requires_approval,
+            preferred_date=preferred_date,
+            time_slot=slot,
+            notes=notes,
+            notify_customer=notify_customer,
+            status="pending",
+            created_at=now,
+            created_by=actor.user_id,
+            updated_at=now,
+            updated_by=actor.user_id,
+        )
+        s.add(row)
+        notification = "No notification: the box was unticked."
+        if notify_customer and consumer.email:
+            subject = f"Your {kind} request {row.request_no}"
+            body = (
+                f"Dear {consumer.name},\n\nWe have registered a {kind} request for account "
+                f"{consumer.account_no} ({reason.name}), reference {row.request_no}. "
+                f"Preferred date: {preferred_date:%B %d, %Y}, {slot}.\n"
+            )
+            s.add(
+                NotificationOutbox(
+                    channel="email", recipient=consumer.email, subject=subject, body=body,
+                    consumer_id=consumer.id, related=row.request_no, created_at=now,
+                )
+            )  # fmt: skip
+            notification = f"Email queued to {consumer.email}."
+        elif notify_customer:
+            notification = "Not notified: no email address on file."
+        s.flush()
+        self._audit(
+            s, actor, "disconnection_request_created", "disconnection_request",
+            row.request_no,
+            after={"account_no": consumer.account_no, "request_type": kind,
+                   "reason_code": reason.code, "preferred_date": str(preferred_date),
+                   "time_slot": slot, "notify_customer": notify_customer} | (origin or {}),
+            detail=notification,
+        )  # fmt: skip
+        return row, notification
 
     def _disconnection(
         self, s: Session, request_no: str, *, for_update: bool = False
@@ -1014,28 +1062,7 @@ class LocalBackend:
             # two desks pressing at once: the second sees the first's change
             row = self._disconnection(s, request_no, for_update=True)
             before = row.status
-            after = lifecycle.next_status(before, act_)
-            now = self._clock()
-            if before == lifecycle.Status.ON_HOLD and row.hold_started_at is not None:
-                held = now - (cq._utc(row.hold_started_at) or now)
-                row.held_seconds += max(0, int(held.total_seconds()))
-                row.hold_started_at = None
-            if act_ is lifecycle.Action.ACKNOWLEDGE:
-                row.acknowledged_at = now
-            elif row.first_response_at is None:
-                row.first_response_at = now  # the first action after acknowledging
-            if act_ is lifecycle.Action.HOLD:
-                row.hold_started_at = now
-            elif act_ is lifecycle.Action.RESOLVE:
-                row.resolved_at = now
-            elif act_ is lifecycle.Action.CLOSE:
-                row.closed_at = now
-                row.close_reason, row.close_notes = reason_, notes_
-            row.status = after.value
-            row.updated_at, row.updated_by = now, actor.user_id
-            row.version += 1
-            s.add(row)
-            s.flush()
+            after = self._transition(s, actor, row, act_, reason_, notes_)
             self._audit(
                 s, actor, f"disconnection_request_{act_.value}", "disconnection_request",
                 row.request_no, before={"status": before},
@@ -1089,6 +1116,46 @@ class LocalBackend:
 
         payload = {"request_no": request_no, "use": use}
         return self._once(actor, idempotency_key, "set_deposit_use", payload, SettlementOut, act)
+
+    def _guardrails(self, conn: Connection) -> DisconnectionGuardrails:
+        """The ``disconnection_guardrails`` setting; the defaults (the seed's behaviour) when
+        it is absent, and, with a warning in the log, when it is malformed."""
+        value = _setting(conn, "disconnection_guardrails")
+        if value is None:
+            return DisconnectionGuardrails()
+        try:
+            rails = DisconnectionGuardrails.model_validate(value)
+        except ValueError as exc:  # pydantic's ValidationError is one
+            _LOG.warning("disconnection_guardrails setting ignored (%s): the defaults apply", exc)
+            return DisconnectionGuardrails()
+        problem = guardrails.settings_problem(rails)
+        if problem is not None:
+            _LOG.warning(
+                "disconnection_guardrails setting ignored (%s): the defaults apply", problem
+            )
+            return DisconnectionGuardrails()
+        return rails
+
+    def _holidays(self, conn: Connection) -> dict[date, str]:
+        """The holiday calendar (table ``holiday``): day -> name."""
+        return {
+            (d if isinstance(d, date) else date.fromisoformat(str(d))): str(name)
+            for d, name in conn.execute(text("SELECT day, name FROM holiday"))
+        }
+
+    def _check_guardrails(
+        self, s: Session, consumer: Consumer, preferred: date, today: date
+    ) -> None:
+        """Refuse a disconnection the guard-rails do not allow on ``preferred`` (a
+        ValidationError on preferred_date saying what to pick instead)."""
+        conn = s.connection()
+        rails = self._guardrails(conn)
+        holidays = self._holidays(conn) if rails.block_on_holidays else {}
+        refusal = guardrails.scheduling_refusal(
+            rails, preferred, today, holidays, consumer.medical_certificate_until
+        )
+        if refusal is not None:
+            raise ValidationError(guardrails.FIELD, refusal)
 
     def _sla_calendar(self, conn: Connection) -> sla.Calendar:
         """The ``sla_calendar`` setting ({"open": "08:00", "close": "17:00", "workdays":
@@ -1798,6 +1865,305 @@ class LocalBackend:
                 ))  # fmt: skip
             return out
 
+    # ------------------------------------------------------------ request's service orders
+
+    def _so_templates(self, s: Session, row: DisconnectionRequest, consumer: Consumer
+                      ) -> list[so_templates.Template]:  # fmt: skip
+        """The templates that fit the consumer (category, utilities) and the request."""
+        utilities = [u for (u,) in s.connection().execute(
+            text("SELECT utility FROM service_connection WHERE consumer_id = :c"),
+            {"c": consumer.id},
+        )]  # fmt: skip
+        every = so_templates.templates(_setting(s.connection(), "service_order_templates"))
+        return so_templates.fitting(every, consumer.category, utilities, row.request_type)
+
+    def _request_order_out(self, order: ServiceOrder, request_id: int | None
+                           ) -> RequestServiceOrderOut:  # fmt: skip
+        return RequestServiceOrderOut(
+            so_no=order.so_no, name=order.name, order_type=order.order_type,
+            status=order.status, priority=order.priority,
+            scheduled_date=order.scheduled_date, scheduled_slot=order.scheduled_slot,
+            created_at=cq._utc(order.created_at) or order.created_at,
+            created_by=order.created_by, assigned_to=order.assigned_to,
+            assigned_on=cq._utc(order.assigned_on), approved_by=order.approved_by,
+            estimated_minutes=order.estimated_minutes, remarks=order.remarks,
+            completed_at=cq._utc(order.completed_at),
+            linked=request_id is not None and order.disconnection_request_id == request_id,
+        )  # fmt: skip
+
+    def request_service_orders(self, token: str, request_no: str) -> list[RequestServiceOrderOut]:
+        self._authorize(token, "request_service_orders")
+        with self._read() as s:
+            row, consumer = self._request_consumer(s, request_no)
+            orders = s.exec(
+                select(ServiceOrder)
+                .where(ServiceOrder.consumer_id == consumer.id)
+                .order_by(col(ServiceOrder.created_at).desc(), col(ServiceOrder.id).desc())
+                .limit(100)
+            ).all()
+            return [self._request_order_out(o, row.id) for o in orders]
+
+    def service_order_templates(self, token: str, request_no: str) -> list[ServiceOrderTemplateOut]:
+        self._authorize(token, "service_order_templates")
+        with self._read() as s:
+            row, consumer = self._request_consumer(s, request_no)
+            fields = ServiceOrderTemplateOut.model_fields
+            return [
+                ServiceOrderTemplateOut(**t.model_dump(include=set(fields)))
+                for t in self._so_templates(s, row, consumer)
+            ]
+
+    def _technician(self, s: Session) -> str | None:
+        """The active field technician with the fewest open service orders (then by name):
+        seed 003 "Resource Assignment: Automatic technician assignment"."""
+        names = sorted(
+            u.full_name
+            for u in s.exec(
+                select(User).where(User.role == Role.FIELD_TECHNICIAN.value, User.active == True)  # noqa: E712
+            ).all()
+        )
+        if not names:
+            return None
+        load: dict[str, int] = dict(
+            s.connection()
+            .execute(
+                text(
+                    "SELECT assigned_to, count(*) FROM service_order WHERE status NOT IN "
+                    "('completed', 'verified', 'closed', 'cancelled') AND assigned_to IS NOT "
+                    "NULL GROUP BY assigned_to"
+                )
+            )
+            .all()
+        )
+        return min(names, key=lambda n: (int(load.get(n, 0)), n))
+
+    def create_request_service_order(
+        self, token: str, request_no: str, order: NewRequestServiceOrder, idempotency_key: str
+    ) -> RequestServiceOrderOut:
+        actor = self._authorize(token, "create_request_service_order")
+        remarks = _plain_text("remarks", order.remarks, "Remarks", 500)
+        code = order.template_code.strip().upper()
+        if not code:
+            raise ValidationError("template_code", "Pick a service order type from the list.")
+        if order.scheduled_date is None:
+            raise ValidationError("scheduled_date", "Scheduled date is required.")
+
+        def act(s: Session) -> RequestServiceOrderOut:
+            row, consumer = self._request_consumer(s, request_no, for_update=True)
+            if lifecycle.Status(row.status).final:
+                raise ConflictError(
+                    f"{row.request_no} is {row.status.replace('_', ' ')}: service orders are "
+                    "made for open requests."
+                )
+            fitting = {t.code: t for t in self._so_templates(s, row, consumer)}
+            template = fitting.get(code)
+            if template is None:
+                raise ValidationError(
+                    "template_code",
+                    "That service order type does not apply to this consumer: pick one from "
+                    "the list.",
+                )
+            assert order.scheduled_date is not None
+            if order.scheduled_date < self._office_today(s):
+                raise ValidationError("scheduled_date", "Cannot select past date")
+            now = self._clock()
+            technician = self._technician(s)
+            number = self._next_number(s, "service_order", 4523)
+            so = ServiceOrder(
+                so_no=f"SO-{number}",
+                consumer_id=consumer.id,  # type: ignore[arg-type]
+                disconnection_request_id=row.id,
+                name=f"{template.name} - {consumer.name}"[:160],
+                order_type=template.order_type,
+                description=f"{template.name} for {row.request_no}",
+                status="assigned" if technician else "created",
+                priority=template.priority,
+                scheduled_date=order.scheduled_date,
+                scheduled_slot=row.time_slot,
+                estimated_minutes=template.estimated_minutes,
+                remarks=remarks,
+                created_at=now,
+                created_by=actor.full_name,
+                assigned_to=technician,
+                assigned_on=now if technician else None,
+                approved_by=None if template.requires_approval else actor.full_name,
+            )
+            s.add(so)
+            s.flush()
+            self._audit(
+                s, actor, "request_service_order_created", "disconnection_request",
+                row.request_no,
+                after={"so_no": so.so_no, "template": template.code, "account_no":
+                       consumer.account_no, "scheduled_date": str(order.scheduled_date),
+                       "assigned_to": technician, "remarks": remarks},
+                detail=f"{so.name}; " + (f"assigned to {technician}" if technician
+                                         else "no field technician to assign"),
+            )  # fmt: skip
+            return self._request_order_out(so, row.id)
+
+        payload = {"request_no": request_no.strip().upper(), **order.model_dump(mode="json")}
+        return self._once(
+            actor, idempotency_key, "create_request_service_order", payload,
+            RequestServiceOrderOut, act,
+        )  # fmt: skip
+
+    def service_order_report(self, token: str, so_no: str) -> ServiceOrderReport:
+        self._authorize(token, "service_order_report")
+        with self._read() as s:
+            order = s.exec(
+                select(ServiceOrder).where(ServiceOrder.so_no == so_no.strip().upper())
+            ).first()
+            if order is None:
+                raise NotFoundError(f"No service order numbered {so_no.strip()}.")
+            if order.status not in ("completed", "verified", "closed"):
+                raise ConflictError(
+                    f"{order.so_no} is {order.status.replace('_', ' ')}: its report can be "
+                    "downloaded once it is completed."
+                )
+            consumer = s.get(Consumer, order.consumer_id)
+            assert consumer is not None
+            request = (s.get(DisconnectionRequest, order.disconnection_request_id)
+                       if order.disconnection_request_id else None)  # fmt: skip
+            zone = self._office_zone(s.connection())
+
+            def when(value: datetime | None) -> str:
+                moment = cq._utc(value)
+                return moment.astimezone(zone).strftime("%B %d, %Y %I:%M %p") if moment else "--"
+
+            lines = [
+                f"Service order report {order.so_no}",
+                "",
+                f"Name:            {order.name}",
+                f"Type:            {order.order_type}",
+                f"Status:          {order.status.replace('_', ' ').title()}",
+                f"Priority:        {order.priority.title()}",
+                f"Consumer:        {consumer.name} ({consumer.account_no})",
+                f"Service address: {consumer.service_address}",
+                f"Request:         {request.request_no if request else '--'}",
+                f"Scheduled:       {order.scheduled_date:%B %d, %Y}"
+                + (f" {order.scheduled_slot}" if order.scheduled_slot else "")
+                if order.scheduled_date
+                else "Scheduled:       --",
+                f"Created:         {when(order.created_at)} by {order.created_by or '--'}",
+                f"Assigned to:     {order.assigned_to or '--'} on {when(order.assigned_on)}",
+                f"Approved by:     {order.approved_by or '--'}",
+                f"Completed:       {when(order.completed_at)}",
+                f"Remarks:         {order.remarks or '--'}",
+            ]
+            if request is not None and request.executed_at is not None:
+                action = {"unassign": "meters unassigned (left installed)",
+                          "remove": "meters removed to the warehouse"}  # fmt: skip
+                lines.append(
+                    f"Disconnection:   executed {when(request.executed_at)}, "
+                    f"{action.get(request.meter_action or '', request.meter_action or '--')}"
+                )
+            return ServiceOrderReport(
+                so_no=order.so_no, title=f"Service order {order.so_no}", text="\n".join(lines)
+            )
+
+    # ------------------------------------------------------------ request's communication
+
+    def request_communications(self, token: str, request_no: str) -> list[RequestMessageOut]:
+        self._authorize(token, "request_communications")
+        with self._read() as s:
+            row, consumer = self._request_consumer(s, request_no)
+            names = {u.id: u.full_name for u in s.exec(select(User)).all()}
+            out: list[RequestMessageOut] = []
+            for m in s.exec(
+                select(Communication)
+                .where(Communication.consumer_id == consumer.id)
+                .order_by(col(Communication.at).desc(), col(Communication.id).desc())
+                .limit(100)
+            ).all():
+                out.append(RequestMessageOut(
+                    kind=m.channel, direction=m.direction, subject=m.subject, body=m.body,
+                    at=cq._utc(m.at) or m.at,
+                    by=names.get(m.user_id, "System") if m.user_id is not None else "System",
+                    status=m.status, linked=m.disconnection_request_id == row.id,
+                ))  # fmt: skip
+            for n in s.exec(
+                select(Note)
+                .where(Note.consumer_id == consumer.id)
+                .order_by(col(Note.created_at).desc(), col(Note.id).desc())
+                .limit(100)
+            ).all():
+                out.append(RequestMessageOut(
+                    kind="internal", direction="internal", subject=None, body=n.body,
+                    at=cq._utc(n.created_at) or n.created_at, by=n.author_name,
+                    status="noted", linked=n.disconnection_request_id == row.id,
+                ))  # fmt: skip
+            out.sort(key=lambda e: e.at, reverse=True)
+            return out[:100]
+
+    def add_request_communication(
+        self, token: str, request_no: str, entry: NewRequestMessage, idempotency_key: str
+    ) -> RequestMessageOut:
+        actor = self._authorize(token, "add_request_communication")
+        kind = entry.kind.strip().lower()
+        if kind not in ("internal", "consumer"):
+            raise ValidationError("kind", "Choose an internal note or a message to the consumer.")
+        subject = None
+        if kind == "consumer":
+            subject = _plain_text("subject", entry.subject, "Subject", 200)
+            if subject is None:
+                raise ValidationError("subject", "Subject is required for a message.")
+        body = _plain_text("body", entry.body, "Message" if kind == "consumer" else "Note", 2000)
+        if body is None:
+            raise ValidationError(
+                "body", ("Message" if kind == "consumer" else "Note") + " is required."
+            )
+
+        def act(s: Session) -> RequestMessageOut:
+            row, consumer = self._request_consumer(s, request_no, for_update=True)
+            now = self._clock()
+            if kind == "internal":
+                s.add(Note(
+                    consumer_id=consumer.id,  # type: ignore[arg-type]
+                    disconnection_request_id=row.id, author_id=actor.user_id,
+                    author_name=actor.full_name, body=body, created_at=now,
+                ))  # fmt: skip
+                self._audit(
+                    s, actor, "request_note_added", "disconnection_request", row.request_no,
+                    after={"account_no": consumer.account_no, "body": body},
+                )  # fmt: skip
+                return RequestMessageOut(
+                    kind="internal", direction="internal", subject=None, body=body, at=now,
+                    by=actor.full_name, status="noted", linked=True,
+                )  # fmt: skip
+            if not consumer.email:
+                raise ValidationError(
+                    "kind",
+                    f"{consumer.name} has no email address on file: add one to the profile, "
+                    "or write an internal note of your call instead.",
+                )
+            s.add(Communication(
+                consumer_id=consumer.id,  # type: ignore[arg-type]
+                disconnection_request_id=row.id, channel="email", direction="to_customer",
+                subject=subject, body=body, at=now, user_id=actor.user_id, status="queued",
+            ))  # fmt: skip
+            s.add(NotificationOutbox(
+                channel="email", recipient=consumer.email, subject=subject or "", body=body,
+                consumer_id=consumer.id, related=row.request_no, created_at=now,
+            ))  # fmt: skip
+            consumer.last_contact_at = now
+            if row.first_response_at is None and row.status != "pending":
+                row.first_response_at = now  # the first answer to the consumer
+                row.version += 1
+            self._audit(
+                s, actor, "request_message_sent", "disconnection_request", row.request_no,
+                after={"account_no": consumer.account_no, "channel": "email",
+                       "recipient": consumer.email, "subject": subject},
+            )  # fmt: skip
+            return RequestMessageOut(
+                kind="email", direction="to_customer", subject=subject, body=body, at=now,
+                by=actor.full_name, status="queued", linked=True,
+            )  # fmt: skip
+
+        payload = {"request_no": request_no.strip().upper(), **entry.model_dump(mode="json")}
+        return self._once(
+            actor, idempotency_key, "add_request_communication", payload, RequestMessageOut, act
+        )
+
     # ------------------------------------------------------------ notification jobs
 
     def deliver_notifications(self, token: str) -> DeliveryReport:
@@ -2011,6 +2377,120 @@ class LocalBackend:
                 return
             s.delete(lock)
             self._audit(s, actor, "consumer_released", "consumer", consumer.account_no)
+
+    # ------------------------------------------------------------ disconnection settings
+
+    def disconnection_admin_settings(self, token: str) -> DisconnectionAdminSettings:
+        with self._reading(token, "manage_disconnection_settings") as (_actor, conn):
+            return dsa.admin_settings(conn)
+
+    def _change_settings(
+        self,
+        token: str,
+        idempotency_key: str,
+        operation: str,
+        payload: dict[str, Any],
+        change: Callable[[Session], dsa.Change],
+    ) -> DisconnectionAdminSettings:
+        """One settings change: the right, once per key, serialised with the other settings
+        writers, audited (before and after) in its transaction; the settings as they are now."""
+        actor = self._authorize(token, "manage_disconnection_settings")
+
+        def act(s: Session) -> DisconnectionAdminSettings:
+            dsa.lock(s)
+            done = change(s)
+            if done.action:
+                self._audit(
+                    s, actor, done.action, done.entity, done.entity_id,
+                    before=done.before, after=done.after, detail=done.message,
+                )  # fmt: skip
+            s.flush()
+            return dsa.admin_settings(s.connection(), done.message)
+
+        return self._once(
+            actor, idempotency_key, operation, payload, DisconnectionAdminSettings, act
+        )
+
+    def save_disconnection_reason(
+        self, token: str, reason: ReasonIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "save_disconnection_reason", reason.model_dump(mode="json"),
+            lambda s: dsa.save_reason(s, reason),
+        )  # fmt: skip
+
+    def remove_disconnection_reason(
+        self, token: str, code: str, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "remove_disconnection_reason", {"code": code},
+            lambda s: dsa.remove_reason(s, code),
+        )  # fmt: skip
+
+    def save_time_slot(
+        self, token: str, slot: TimeSlotIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "save_time_slot", slot.model_dump(mode="json"),
+            lambda s: dsa.save_slot(s, slot),
+        )  # fmt: skip
+
+    def remove_time_slot(
+        self, token: str, slot_id: int, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "remove_time_slot", {"slot_id": slot_id},
+            lambda s: dsa.remove_slot(s, slot_id),
+        )  # fmt: skip
+
+    def save_sla_target(
+        self, token: str, target: SlaTargetIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "save_sla_target", target.model_dump(mode="json"),
+            lambda s: dsa.save_target(s, target),
+        )  # fmt: skip
+
+    def save_checklist(
+        self, token: str, checklist: ChecklistIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "save_checklist", checklist.model_dump(mode="json"),
+            lambda s: dsa.save_checklist(s, checklist, self._clock()),
+        )  # fmt: skip
+
+    def save_sla_calendar(
+        self, token: str, calendar: SlaCalendarSettings, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "save_sla_calendar", calendar.model_dump(mode="json"),
+            lambda s: dsa.save_calendar(s, calendar, self._clock()),
+        )  # fmt: skip
+
+    def add_holiday(
+        self, token: str, holiday: HolidayIn, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "add_holiday", holiday.model_dump(mode="json"),
+            lambda s: dsa.add_holiday(s, holiday),
+        )  # fmt: skip
+
+    def remove_holiday(
+        self, token: str, day: date, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "remove_holiday", {"day": day.isoformat()},
+            lambda s: dsa.remove_holiday(s, day),
+        )  # fmt: skip
+
+    def save_disconnection_guardrails(
+        self, token: str, guardrails: DisconnectionGuardrails, idempotency_key: str
+    ) -> DisconnectionAdminSettings:
+        return self._change_settings(
+            token, idempotency_key, "save_disconnection_guardrails",
+            guardrails.model_dump(mode="json"),
+            lambda s: dsa.save_guardrails(s, guardrails, self._clock()),
+        )  # fmt: skip
 
     def list_notes(self, token: str, account_no: str, limit: int = 20) -> list[NoteOut]:
         self._authorize(token, "list_notes")
@@ -2226,6 +2706,286 @@ class LocalBackend:
     def list_payments(self, token: str, account_no: str, limit: int = 50) -> list[PaymentOut]:
         with self._reading(token, "list_payments") as (_actor, conn):
             return cq.payments(conn, account_no, limit)
+
+    # ------------------------------------------------------------ payments (guard-rails)
+
+    def record_payment(
+        self, token: str, account_no: str, payment: NewPayment, idempotency_key: str
+    ) -> PaymentRecorded:
+        actor = self._authorize(token, "record_payment")
+        with self._engines.read.connect() as conn:
+            office = self._office_zone(conn)
+            today = self._clock().astimezone(office).date()
+            methods = self._catalog(conn).get("payment_methods") or payments.METHODS
+        amount = validation.money_two_places("amount", payment.amount, "Amount")
+        if amount <= 0:
+            raise ValidationError("amount", "Amount must be more than zero, e.g. 120.50.")
+        method = validation.choice("method", payment.method, methods, "Payment method")
+        paid_on = payment.paid_on or today
+        if paid_on > today:
+            raise ValidationError(
+                "paid_on",
+                f"A payment cannot be dated in the future: {guardrails.long_date(today)} at "
+                "the latest.",
+            )
+        reference = validation.optional_text("reference", payment.reference, "Reference", 80)
+        if reference is not None and any(
+            unicodedata.category(ch).startswith("C") for ch in reference
+        ):
+            raise ValidationError(
+                "reference", "Reference takes plain text only: remove the control characters."
+            )
+
+        def act(s: Session) -> PaymentRecorded:
+            consumer = self._consumer(s, account_no, for_update=True)
+            conn = s.connection()
+            now = self._clock()
+            open_bills = list(
+                s.exec(
+                    select(Bill)
+                    .where(Bill.consumer_id == consumer.id,
+                           col(Bill.status).in_(("unpaid", "partially_paid")))
+                    .order_by(col(Bill.due_date), col(Bill.id))
+                    .with_for_update()
+                ).all()
+            )  # fmt: skip
+            parts = payments.allocate(amount, [(b, b.amount, b.paid) for b in open_bills])
+            applied: list[PaymentApplied] = []
+            for bill, part in parts:
+                bill.paid += part
+                bill.status = payments.bill_status(bill.amount, bill.paid)
+                bill.version += 1
+                s.add(bill)
+                applied.append(
+                    PaymentApplied(bill_no=bill.bill_no, amount=part, status=bill.status)
+                )
+            first = parts[0][0] if parts else None  # the oldest bill it settled
+            number = self._next_number(s, "payment", FIRST_PAYMENT_NO - 1)
+            paid_at = (
+                now if paid_on == today
+                else datetime.combine(paid_on, dt_time(12), office).astimezone(UTC)
+            )  # fmt: skip
+            row = Payment(
+                payment_no=f"PAY-{number}", consumer_id=consumer.id,  # type: ignore[arg-type]
+                bill_id=first.id if first else None, amount=amount, paid_at=paid_at,
+                method=method, reference=reference, status="processed",
+                digital=payments.is_digital(method),
+                on_time=first is None or paid_on <= first.due_date, recorded_by=actor.user_id,
+            )  # fmt: skip
+            s.add(row)
+            still_open = [b for b in open_bills if b.status != "paid"]
+            outstanding = sum((b.amount - b.paid for b in still_open), Decimal("0.00"))
+            before = {
+                "balance": str(consumer.balance),
+                "payment_standing": consumer.payment_standing,
+            }
+            consumer.balance -= amount
+            consumer.payment_standing = payments.standing_after_payment(
+                consumer.payment_standing, min((b.due_date for b in still_open), default=None),
+                consumer.balance, today,
+            )  # fmt: skip
+            consumer.updated_at = now
+            consumer.version += 1
+            s.add(consumer)
+            s.flush()
+            self._audit(
+                s, actor, "payment_recorded", "payment", row.payment_no,
+                before=before,
+                after={"account_no": consumer.account_no, "amount": str(amount),
+                       "method": method, "paid_on": paid_on.isoformat(), "reference": reference,
+                       "applied": [a.model_dump(mode="json") for a in applied],
+                       "balance": str(consumer.balance), "outstanding": str(outstanding),
+                       "payment_standing": consumer.payment_standing},
+            )  # fmt: skip
+            rails = self._guardrails(conn)
+            cancelled = self._cancel_for_payment(s, actor, consumer, row, rails)
+            raised = self._reconnect_for_payment(s, actor, consumer, row, rails, today, office)
+            return PaymentRecorded(
+                payment=PaymentOut(
+                    payment_no=row.payment_no, paid_at=paid_at, amount=amount, method=method,
+                    status=row.status, on_time=row.on_time,
+                    bill_no=first.bill_no if first else None,
+                ),
+                reference=reference, applied=applied, balance=consumer.balance,
+                outstanding=outstanding, payment_standing=consumer.payment_standing,
+                cancelled=cancelled, raised=raised,
+            )  # fmt: skip
+
+        request = {"account_no": account_no, "payment": payment.model_dump(mode="json")}
+        return self._once(actor, idempotency_key, "record_payment", request, PaymentRecorded, act)
+
+    def _transition(
+        self,
+        s: Session,
+        actor: Actor,
+        row: DisconnectionRequest,
+        action: lifecycle.Action,
+        close_reason: str | None = None,
+        notes: str | None = None,
+    ) -> lifecycle.Status:
+        """Move the request by ``action`` (the lifecycle's rule), keeping its clocks: the
+        hold time counted, acknowledged / first response / resolved / closed stamped. A
+        closed request's open service orders are cancelled (audited): nobody is sent to
+        cut a supply the request no longer asks to cut. The caller audits the change."""
+        before = row.status
+        after = lifecycle.next_status(before, action)
+        now = self._clock()
+        if before == lifecycle.Status.ON_HOLD and row.hold_started_at is not None:
+            held = now - (cq._utc(row.hold_started_at) or now)
+            row.held_seconds += max(0, int(held.total_seconds()))
+            row.hold_started_at = None
+        if action is lifecycle.Action.ACKNOWLEDGE:
+            row.acknowledged_at = now
+        elif row.first_response_at is None:
+            row.first_response_at = now  # the first action after acknowledging
+        if action is lifecycle.Action.HOLD:
+            row.hold_started_at = now
+        elif action is lifecycle.Action.RESOLVE:
+            row.resolved_at = now
+        elif action is lifecycle.Action.CLOSE:
+            row.closed_at = now
+            row.close_reason, row.close_notes = close_reason, notes
+            for order in s.exec(
+                select(ServiceOrder).where(
+                    ServiceOrder.disconnection_request_id == row.id,
+                    col(ServiceOrder.status).not_in(CLOSED_SERVICE_ORDER),
+                )
+            ).all():
+                previous, order.status = order.status, "cancelled"
+                order.version += 1
+                s.add(order)
+                self._audit(
+                    s, actor, "request_service_order_cancelled", "disconnection_request",
+                    row.request_no, before={"so_no": order.so_no, "status": previous},
+                    after={"so_no": order.so_no, "status": "cancelled"},
+                )  # fmt: skip
+        row.status = after.value
+        row.updated_at, row.updated_by = now, actor.user_id
+        row.version += 1
+        s.add(row)
+        s.flush()
+        return after
+
+    def _cancel_for_payment(
+        self,
+        s: Session,
+        actor: Actor,
+        consumer: Consumer,
+        payment: Payment,
+        rails: DisconnectionGuardrails,
+    ) -> list[str]:
+        """Close the consumer's open non-payment disconnection requests, "Payment received",
+        when the payment left the balance at the threshold or below (as a person's Close
+        would: the lifecycle's rule, the hold time counted, audited, the customer emailed)."""
+        if not guardrails.cancels_disconnections(rails, consumer.balance):
+            return []
+        rows = s.exec(
+            select(DisconnectionRequest)
+            .where(DisconnectionRequest.consumer_id == consumer.id,
+                   DisconnectionRequest.request_type == "disconnection",
+                   col(DisconnectionRequest.status).in_(OPEN_DISCONNECTION))
+            .order_by(col(DisconnectionRequest.id))
+            .with_for_update()
+        ).all()  # fmt: skip
+        reason = guardrails.PAYMENT_RECEIVED
+        notes = f"Payment {payment.payment_no} received; balance {consumer.balance}."
+        cancelled: list[str] = []
+        for row in rows:
+            if not guardrails.is_non_payment(row.reason_code):
+                continue
+            before = row.status
+            after = self._transition(s, actor, row, lifecycle.Action.CLOSE, reason, notes)
+            now = self._clock()
+            notification = "No notification: the box was unticked."
+            if row.notify_customer and consumer.email:
+                s.add(NotificationOutbox(
+                    channel="email", recipient=consumer.email,
+                    subject=f"Disconnection cancelled: {row.request_no}",
+                    body=(f"Dear {consumer.name},\n\nThank you for your payment of "
+                          f"{payment.amount} ({payment.payment_no}). The disconnection request "
+                          f"{row.request_no} for account {consumer.account_no} is cancelled: "
+                          "your service stays on.\n"),
+                    consumer_id=consumer.id, related=row.request_no, created_at=now,
+                ))  # fmt: skip
+                notification = f"Email queued to {consumer.email}."
+            elif row.notify_customer:
+                notification = "Not notified: no email address on file."
+            s.flush()
+            self._audit(
+                s, actor, "disconnection_request_close", "disconnection_request", row.request_no,
+                before={"status": before},
+                after={"status": after.value, "close_reason": reason, "notes": notes,
+                       "payment_no": payment.payment_no},
+                detail=notification,
+            )  # fmt: skip
+            cancelled.append(row.request_no)
+        return cancelled
+
+    def _reconnect_for_payment(
+        self,
+        s: Session,
+        actor: Actor,
+        consumer: Consumer,
+        payment: Payment,
+        rails: DisconnectionGuardrails,
+        today: date,
+        office: ZoneInfo,
+    ) -> list[str]:
+        """Raise a reconnection request (RC-001 Dues cleared, the next allowed day, the first
+        time slot, the customer notified) when the payment cleared the debt of a consumer cut
+        for non-payment and none is open yet."""
+        done = s.exec(
+            select(DisconnectionRequest).where(
+                DisconnectionRequest.consumer_id == consumer.id,
+                DisconnectionRequest.request_type == "disconnection",
+                DisconnectionRequest.status == lifecycle.Status.COMPLETED.value,
+            )
+        ).all()
+        last = max(
+            done,
+            key=lambda r: (
+                cq._utc(r.resolved_at) or cq._utc(r.created_at) or self._clock(),
+                r.id or 0,
+            ),
+            default=None,
+        )
+        open_one = s.exec(
+            select(DisconnectionRequest.request_no).where(
+                DisconnectionRequest.consumer_id == consumer.id,
+                DisconnectionRequest.request_type == "reconnection",
+                col(DisconnectionRequest.status).in_(OPEN_DISCONNECTION),
+            )
+        ).first()
+        if not guardrails.raises_reconnection(
+            rails, consumer.balance, consumer.status,
+            last.reason_code if last is not None else None, open_one is not None,
+        ):  # fmt: skip
+            return []
+        reason = s.exec(
+            select(DisconnectionReason).where(
+                DisconnectionReason.code == guardrails.RECONNECTION_REASON,
+                DisconnectionReason.active == True,  # noqa: E712
+                DisconnectionReason.applies_to == "reconnection",
+            )
+        ).first()
+        conn = s.connection()
+        slot = conn.execute(
+            text("SELECT label FROM time_slot WHERE active ORDER BY start_minute, id")
+        ).first()
+        if reason is None or slot is None:
+            _LOG.warning(
+                "No reconnection raised for %s: reason %s or a time slot is missing",
+                consumer.account_no, guardrails.RECONNECTION_REASON,
+            )  # fmt: skip
+            return []
+        holidays = self._holidays(conn) if rails.block_on_holidays else {}
+        day = guardrails.reconnection_day(rails, today, holidays)
+        row, _ = self._insert_disconnection_request(
+            s, actor, consumer, reason, "reconnection", office, day, str(slot[0]),
+            f"Raised automatically: payment {payment.payment_no} cleared the dues.", True,
+            origin={"raised_by": payment.payment_no},
+        )  # fmt: skip
+        return [row.request_no]
 
     def list_bills(self, token: str, account_no: str, limit: int = 24) -> list[BillOut]:
         with self._reading(token, "list_bills") as (_actor, conn):
@@ -2975,17 +3735,24 @@ def _timeline_label(event: AuditEvent) -> str:
         "final_bill_drafted": f"Final bill {event.entity_id} generated",
         "final_bill_discarded": f"Final bill {event.entity_id} discarded",
         "final_bill_approved": f"Final bill {event.entity_id} approved and sent",
+        "request_service_order_created": f"Service order {after.get('so_no', '')} created",
+        "request_note_added": "Internal note added",
+        "request_service_order_cancelled": f"Service order {after.get('so_no', '')} cancelled",
+        "request_message_sent": f"Message emailed to {after.get('recipient', '')}",
         "notification_sent": f"Email sent to {after.get('recipient', '')}",
         "notification_failed": f"Email to {after.get('recipient', '')} failed",
     }
     label = labels.get(event.action, event.action.replace("_", " ").capitalize())
     if event.action == "disconnection_request_close" and after.get("close_reason"):
-        reasons = dict(lifecycle.CLOSE_REASONS)
+        reasons = dict(lifecycle.CLOSE_REASONS + lifecycle.AUTOMATIC_CLOSE_REASONS)
         label += f": {reasons.get(after['close_reason'], after['close_reason'])}"
     return label
 
 
 OFFICE_TIMEZONE = "America/Chicago"
+#: The first payment number of a database without one issued yet (the seeds' samples go up
+#: to PAY-10045).
+FIRST_PAYMENT_NO = 10046
 #: How long a profile hold lasts unless renewed (setting ``consumer_lock_minutes``).
 LOCK_MINUTES = 15
 _MAX_BULK = 1000
@@ -2999,6 +3766,19 @@ def _reading_text(value: Decimal) -> str:
 def _hhmm(value: object) -> dt_time:
     """ "08:30" as a time of day."""
     return datetime.strptime(str(value), "%H:%M").time()
+
+
+def _plain_text(field: str, value: str | None, label: str, max_len: int) -> str | None:
+    """Optional text of at most ``max_len`` characters, plain: no control characters but
+    new lines (None when blank)."""
+    text_ = validation.optional_text(field, value, label, max_len)
+    if text_ is not None and any(
+        unicodedata.category(ch).startswith("C") and ch != "\n" for ch in text_
+    ):
+        raise ValidationError(
+            field, f"{label} takes plain text only: remove the control characters."
+        )
+    return text_
 
 
 def _setting(conn: Connection, key: str) -> Any:

@@ -306,6 +306,21 @@ class DisconnectionSettings(Model):
     checklist_required: int  # ticks needed before Execute Disconnection
 
 
+class DisconnectionGuardrails(Model):
+    """Rules beyond seed 003, kept in the ``disconnection_guardrails`` setting. The defaults
+    keep the seed's behaviour for scheduling (only "not in the past") and settle the money
+    as staff expect: paying the balance down to the threshold cancels a pending
+    non-payment disconnection, and clearing the debt of a consumer cut for non-payment
+    raises a reconnection request."""
+
+    blocked_weekdays: list[int] = []  # 0 = Monday .. 6 = Sunday: no disconnection scheduled
+    block_on_holidays: bool = False  # no disconnection on a day in the holiday calendar
+    block_with_medical_certificate: bool = False  # none while a certificate is on file
+    min_notice_days: int = 0  # the preferred date at least this many days after today
+    payment_cancel_threshold: Decimal | None = Decimal("0.00")  # None: payments cancel nothing
+    auto_reconnection: bool = True  # cleared debt after a non-payment cut -> reconnection
+
+
 class NewDisconnectionRequest(Model):
     """The create form (seed 003): the request type follows the consumer's status."""
 
@@ -542,6 +557,78 @@ class TimelineEventOut(Model):
     detail: str | None = None
 
 
+class ServiceOrderTemplateOut(Model):
+    """A service order template (setting ``service_order_templates``). The Service orders tab
+    offers only those that fit the consumer (seed 003: "display only the templates which
+    are associated with consumer"): their category, their utilities, the request's type."""
+
+    code: str  # DSC-RES
+    name: str  # Residential Disconnection
+    order_type: str  # Disconnection
+    priority: str
+    estimated_minutes: int
+    requires_approval: bool
+
+
+class RequestServiceOrderOut(Model):
+    """A service order as the request's Service orders tab lists it (seed 003 columns)."""
+
+    so_no: str  # SO-2024-005678
+    name: str  # Residential Disconnection - John Smith
+    order_type: str
+    status: str
+    priority: str
+    scheduled_date: date | None
+    scheduled_slot: str | None
+    created_at: datetime
+    created_by: str | None
+    assigned_to: str | None
+    assigned_on: datetime | None
+    approved_by: str | None
+    estimated_minutes: int | None
+    remarks: str | None
+    completed_at: datetime | None
+    linked: bool  # made for this request (others are the consumer's other orders)
+
+    @property
+    def report_ready(self) -> bool:
+        """Seed 003: "download report - download if the service order is completed"."""
+        return self.status in ("completed", "verified", "closed")
+
+
+class NewRequestServiceOrder(Model):
+    template_code: str
+    scheduled_date: date | None = None  # required; today or later (office date)
+    remarks: str | None = None  # at most 500 characters, plain text
+
+
+class ServiceOrderReport(Model):
+    so_no: str
+    title: str
+    text: str  # the report, plain text (the screen saves it as PDF and .txt)
+
+
+class RequestMessageOut(Model):
+    """One entry of a request's Communication tab: a message to or from the consumer, or
+    an internal note (seed 003: "All the communication sent to consumer or internal notes
+    are displayed here")."""
+
+    kind: str  # internal, email, sms, letter, phone
+    direction: str  # internal, to_customer, from_customer
+    subject: str | None
+    body: str
+    at: datetime
+    by: str  # a full name, or "System"
+    status: str  # sent, queued, failed, noted
+    linked: bool  # written on this request (others are the consumer's other messages)
+
+
+class NewRequestMessage(Model):
+    kind: str  # "internal" (a note for staff) or "consumer" (an email to the consumer)
+    subject: str | None = None  # required for the consumer
+    body: str = ""
+
+
 class DeliveryReport(Model):
     """One delivery run of the notification outbox (and the SLA breach check before it)."""
 
@@ -616,6 +703,36 @@ class PaymentOut(Model):
     status: str
     on_time: bool
     bill_no: str | None
+
+
+class NewPayment(Model):
+    """A payment received at the office (``record_payment``; ``cso-tui payment record``)."""
+
+    amount: Decimal  # more than zero, at most two decimals
+    method: str  # one of the payment methods (catalog ``payment_methods``)
+    paid_on: date | None = None  # the office's date it was paid; default today, not later
+    reference: str | None = None  # receipt or transaction reference, at most 80 characters
+
+
+class PaymentApplied(Model):
+    """What a payment settled of one bill."""
+
+    bill_no: str
+    amount: Decimal  # the part of the payment that went to this bill
+    status: str  # the bill's status after it: paid or partially_paid
+
+
+class PaymentRecorded(Model):
+    """A recorded payment and what it set off (the ``disconnection_guardrails`` setting)."""
+
+    payment: PaymentOut  # bill_no: the first (oldest) bill it settled, if any
+    reference: str | None
+    applied: list[PaymentApplied]  # oldest bill first
+    balance: Decimal  # what the consumer owes now (negative: in credit)
+    outstanding: Decimal  # what the consumer's unpaid bills still add up to
+    payment_standing: str  # current, past_due or collection, after it
+    cancelled: list[str]  # non-payment disconnection requests closed: payment received
+    raised: list[str]  # reconnection requests raised: dues cleared
 
 
 class BillOut(Model):
@@ -790,3 +907,117 @@ class DocumentUpload(Model):
     title: str
     filename: str
     content_base64: str  # the file's bytes (at most the settings' document size)
+
+
+# ---------------------------------------------------------------- disconnection settings (admin)
+
+
+class ReasonAdminOut(Model):
+    """A reason as the settings screen edits it (inactive ones included)."""
+
+    code: str  # NP-001
+    name: str
+    description: str
+    priority: str  # high, medium, low
+    requires_approval: bool
+    applies_to: str  # disconnection, reconnection
+    active: bool
+    position: int  # the order the create form lists them in
+    used: bool  # a request was made with it: deactivated, never deleted; its code stays
+
+
+class ReasonIn(Model):
+    """Save a reason: a new one (``original_code`` None) or the one ``original_code`` names."""
+
+    code: str  # like NP-001, unique
+    name: str
+    description: str = ""
+    priority: str = "medium"  # high, medium, low
+    requires_approval: bool = False
+    applies_to: str = "disconnection"  # disconnection, reconnection
+    active: bool = True
+    position: int | None = None  # None: last (new) or unchanged (edit)
+    original_code: str | None = None
+
+
+class TimeSlotAdminOut(Model):
+    id: int
+    label: str  # 10:00 AM - 12:00 PM
+    start: str  # 10:00, office time
+    end: str  # 12:00
+    active: bool
+    used: bool  # a request was made for it: deactivated, never deleted
+
+
+class TimeSlotIn(Model):
+    """Save a time slot: a new one (``id`` None) or slot ``id``. Times are office time."""
+
+    start: str  # HH:MM
+    end: str  # HH:MM, after the start (24:00 for midnight)
+    label: str = ""  # blank: from the times, "10:00 AM - 12:00 PM"
+    active: bool = True
+    id: int | None = None
+
+
+class SlaTargetIn(Model):
+    """One request type's SLA targets in hours (acknowledgement <= response <= resolution)."""
+
+    request_type: str
+    acknowledgement_hours: Decimal
+    response_hours: Decimal
+    resolution_hours: Decimal
+
+
+class ChecklistItemOut(Model):
+    id: int
+    text: str
+    active: bool
+    used: bool  # a disconnection was executed with the list: deactivated, never deleted
+
+
+class ChecklistItemIn(Model):
+    text: str
+    active: bool = True
+    id: int | None = None  # None: a new item
+
+
+class ChecklistIn(Model):
+    """The whole account closure checklist, in order. An item left out is deleted (or
+    deactivated once used); ``required`` ticks (0 to the active items; None: all of them)."""
+
+    items: list[ChecklistItemIn]
+    required: int | None = None
+
+
+class HolidayOut(Model):
+    day: date
+    name: str
+
+
+class HolidayIn(Model):
+    day: date
+    name: str  # e.g. Christmas Day
+
+
+class SlaCalendarSettings(Model):
+    """When the SLA clock runs (settings ``sla_calendar`` and ``sla_pause_on_hold``)."""
+
+    open: str | None = None  # HH:MM office time; None with close None: around the clock
+    close: str | None = None
+    workdays: list[int] = Field(default_factory=lambda: list(range(7)))  # 0 = Monday
+    holidays: bool = False  # the holiday calendar's days do not count
+    pause_on_hold: bool = False  # the clock stops while a request is On Hold
+
+
+class DisconnectionAdminSettings(Model):
+    """Everything the disconnection settings screens edit, inactive rows included."""
+
+    reasons: list[ReasonAdminOut]  # in their order
+    time_slots: list[TimeSlotAdminOut]  # by start time
+    sla_targets: list[SlaTargetOut]
+    checklist: list[ChecklistItemOut]  # in order
+    checklist_required: int | None  # ticks needed; None: every active item
+    holidays: list[HolidayOut]  # by day
+    calendar: SlaCalendarSettings
+    guardrails: DisconnectionGuardrails
+    message: str = ""  # what the call that answered did, in words

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from contract.test_seed003_sample import SEED_NOW
 from cso_tui.services.errors import ConflictError, ValidationError
-from cso_tui.services.schemas import ExecuteDisconnection, FinalReadingIn
+from cso_tui.services.schemas import ExecuteDisconnection, FinalReadingIn, NewRequestServiceOrder
 
 NO = "DIS-2024-001234"
 TODAY = date(2024, 12, 10)  # 02:45 PM in Chicago
@@ -272,3 +272,25 @@ def test_the_timeline_tells_every_event_in_order(sample: tuple[Any, str, str]) -
     assert events[2].who == "Emily Davis" and events[-1].who == "Sarah Johnson"
     assert events[-1].detail == "Email queued to john.smith@email.com."
     assert [e.at for e in events] == sorted(e.at for e in events)
+
+
+def test_closing_the_request_cancels_its_open_orders(
+    sample: tuple[Any, str, str],
+) -> None:
+    backend, _, _ = sample
+    token = backend.login("admin", "demo").token
+    made = backend.create_request_service_order(
+        token, NO,
+        NewRequestServiceOrder(template_code="DSC-RES", scheduled_date=date(2024, 12, 12)),
+        "so-to-cancel",
+    )  # fmt: skip
+    backend.change_disconnection_status(token, NO, "close", "close-it", "duplicate_request")
+    statuses = {o.so_no: o.status for o in backend.request_service_orders(token, NO)}
+    assert statuses[made.so_no] == "cancelled"
+    assert statuses["SO-2024-005678"] == "cancelled"  # the seed's order, for this request
+    timeline = [e.what for e in backend.request_timeline(token, NO)]
+    assert f"Service order {made.so_no} cancelled" in timeline
+    assert "Service order SO-2024-005678 cancelled" in timeline
+    with pytest.raises(ValidationError) as caught:
+        backend.check_service_order(token, NO, made.so_no)
+    assert caught.value.message == "Service order not found or not applicable"

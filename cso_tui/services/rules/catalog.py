@@ -56,6 +56,15 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
     ),
     "categories": ("Residential", "Commercial", "Industrial", "Government", "Institutional"),
     "message_channels": ("email", "sms", "letter"),
+    # seed 003's sample "Payment Method: Online Banking"; models/enums.PaymentMethod
+    "payment_methods": (
+        "Cash",
+        "Cheque",
+        "Credit Card",
+        "Bank Transfer",
+        "Online Banking",
+        "Auto-pay",
+    ),
 }
 
 #: Largest document a terminal may attach (bytes).

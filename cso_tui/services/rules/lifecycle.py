@@ -88,6 +88,10 @@ CLOSE_REASONS: tuple[tuple[str, str], ...] = (
     ("other", "Other"),
 )
 
+#: Why the service layer itself closes a request (not offered in the dialog, refused there):
+#: a payment left the balance at the guard-rails' threshold (rules/guardrails.py).
+AUTOMATIC_CLOSE_REASONS: tuple[tuple[str, str], ...] = (("payment_received", "Payment received"),)
+
 _HOW = {
     Action.ACKNOWLEDGE: "acknowledged",
     Action.HOLD: "put on hold",

@@ -40,6 +40,15 @@ COLLECTIONS = frozenset(
 
 #: Who manages staff accounts and their sessions.
 USER_ADMINS = frozenset({Role.CSO_ADMIN, Role.UTILITY_ADMIN})
+#: Who records a payment received, settling bills (seed 000: the CSO admin's "bill payment
+#: supervision ... mark as paid"; DESIGN, Roles: only admins mark bills paid).
+PAYMENT_RECORDERS = frozenset({Role.CSO_ADMIN, Role.UTILITY_ADMIN})
+
+#: Who changes the disconnection settings (reasons, time slots, SLA targets and calendar,
+#: checklist, guard-rails): the CSO admin (seed 001's "Setup" tiles configure the office's
+#: services), the utility administrator (seed 003: "configure system settings") and the CSO
+#: manager (DESIGN, Roles: managers schedule resources; slots and SLA targets are that).
+DISCONNECTION_SETTINGS_ADMINS = frozenset({Role.CSO_ADMIN, Role.UTILITY_ADMIN, Role.CSO_MANAGER})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "search_consumers": ALL_STAFF,
@@ -92,14 +101,36 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "set_deposit_use": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE, Role.BILLING_SPECIALIST},
     "lock_consumer": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
     "release_consumer": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
+    "request_service_orders": ALL_STAFF,
+    "service_order_templates": ALL_STAFF,
+    "service_order_report": ALL_STAFF,
+    "create_request_service_order": CONSUMER_EDITORS | {Role.RECOVERY_EXECUTIVE},
+    "request_communications": ALL_STAFF,
+    "add_request_communication": CONSUMER_EDITORS
+    | {Role.RECOVERY_EXECUTIVE, Role.BILLING_SPECIALIST},
     "register_complaint": DESK_STAFF,
     "send_message": DESK_STAFF,
     "attach_document": DESK_STAFF,
     "recovery_accounts": COLLECTIONS,
+    "record_payment": PAYMENT_RECORDERS,
     "create_user": USER_ADMINS,
     "list_users": USER_ADMINS,
     "set_user_active": USER_ADMINS,
     "end_sessions": USER_ADMINS,
+    # the disconnection settings screens: one right, checked by every call (the method
+    # names too: a call refused before it runs names its method)
+    "manage_disconnection_settings": DISCONNECTION_SETTINGS_ADMINS,
+    "disconnection_admin_settings": DISCONNECTION_SETTINGS_ADMINS,
+    "save_disconnection_reason": DISCONNECTION_SETTINGS_ADMINS,
+    "remove_disconnection_reason": DISCONNECTION_SETTINGS_ADMINS,
+    "save_time_slot": DISCONNECTION_SETTINGS_ADMINS,
+    "remove_time_slot": DISCONNECTION_SETTINGS_ADMINS,
+    "save_sla_target": DISCONNECTION_SETTINGS_ADMINS,
+    "save_checklist": DISCONNECTION_SETTINGS_ADMINS,
+    "save_sla_calendar": DISCONNECTION_SETTINGS_ADMINS,
+    "add_holiday": DISCONNECTION_SETTINGS_ADMINS,
+    "remove_holiday": DISCONNECTION_SETTINGS_ADMINS,
+    "save_disconnection_guardrails": DISCONNECTION_SETTINGS_ADMINS,
 }
 
 

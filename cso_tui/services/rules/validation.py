@@ -92,10 +92,10 @@ def money_two_places(field: str, value: object, label: str) -> Decimal:
         raise ValidationError(field, f"{label} must be a number, e.g. 120.50.") from exc
     if not amount.is_finite():
         raise ValidationError(field, f"{label} must be a number, e.g. 120.50.")
+    if abs(amount) >= Decimal("10000000"):  # first: quantizing 1E+999999 would raise
+        raise ValidationError(field, f"{label} is too large: at most 9,999,999.99.")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(field, f"{label} has more than two decimals: round it to cents.")
-    if abs(amount) >= Decimal("10000000"):
-        raise ValidationError(field, f"{label} is too large: at most 9,999,999.99.")
     return amount.quantize(Decimal("0.01"))
 
 
