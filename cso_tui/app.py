@@ -323,7 +323,6 @@ class CsoApp(App[None], inherit_bindings=False):
         for screen in self.screen_stack:
             screen.post_message(ConnectionRestored())
 
-    @work(thread=True, exit_on_error=False, group="usage")
     @work(thread=True, exclusive=True, exit_on_error=False, group="notifications")
     def deliver_notifications(self) -> None:
         """Each terminal helps the outbox along (SLA escalations, emails by SMTP): with the
@@ -336,6 +335,7 @@ class CsoApp(App[None], inherit_bindings=False):
         except Exception as exc:
             self.log.warning(f"notification run: {exc}")
 
+    @work(thread=True, exit_on_error=False, group="usage")
     def record_usage(self, event: str, properties: dict[str, Any]) -> None:
         """Behaviour tracking (seed 001 section 9); never disturbs the desk when it fails."""
         backend, session = self.backend, self.session
@@ -440,6 +440,15 @@ class CsoApp(App[None], inherit_bindings=False):
                 self.open_request(request_no)
 
         self.push_screen(NewRequestScreen(account_no), made)
+
+    def open_disconnection_settings(self) -> None:
+        """The disconnection settings (reasons, slots, SLA, checklist, calendar, guard-rails);
+        brought forward if open. A role without the right is told so there."""
+        if any(isinstance(s, ReloginScreen) for s in self.screen_stack):
+            return  # never over (or by closing) the re-login box
+        from cso_tui.screens import disconnection_settings  # deferred: start-up
+
+        disconnection_settings.open_disconnection_settings(self)
 
     def _open_on_home(
         self,

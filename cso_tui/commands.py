@@ -116,6 +116,13 @@ class NavigationProvider(Provider):
                     app.new_request,
                 )
             )
+            commands.append(
+                (
+                    "Disconnection settings",
+                    "Reasons, time slots, SLA targets, checklist, SLA calendar, guard-rails",
+                    app.open_disconnection_settings,
+                )
+            )
             commands.append(("Log out", "End this session and return to login", app.action_logout))
         commands.append(("Help: keys", "List the keys of this screen (? or F1)", app.action_help))
         return commands
