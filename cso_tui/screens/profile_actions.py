@@ -28,6 +28,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from cso_tui.formatting import format_money
 from cso_tui.screens.base import (
     ConnectionRestored,
     SessionResumed,
@@ -146,20 +147,34 @@ def required_date(name: str, text: str, display: DisplaySettings) -> date:
     return day
 
 
-def parse_reading(text: str) -> Decimal:
-    """A meter's figure as typed (``12600``, ``12,600.5``), or a refusal under the field."""
-    typed = text.strip()
+def _decimal(field: str, typed: str, empty: str, bad: str) -> Decimal:
+    """``typed`` as a number, or ``empty`` / ``bad`` (where {typed} is what was typed) under
+    the field."""
     if not typed:
-        raise ValidationError("value", "Type the figure on the meter, e.g. 12600.")
+        raise ValidationError(field, empty)
     try:
         value = Decimal(typed.replace(",", ""))
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise ValidationError(
-            "value", f"“{typed}” is not a number: type the figure on the meter, e.g. 12600."
-        )
+        raise ValidationError(field, bad.format(typed=typed))
     return value
+
+
+def parse_reading(text: str) -> Decimal:
+    """A meter's figure as typed (``12600``, ``12,600.5``), or a refusal under the field."""
+    return _decimal(
+        "value", text.strip(), "Type the figure on the meter, e.g. 12600.",
+        "“{typed}” is not a number: type the figure on the meter, e.g. 12600.",
+    )  # fmt: skip
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as typed (``120``, ``1,250.50``, ``$45.10``), or a refusal under the field."""
+    return _decimal(
+        "amount", text.strip().lstrip("$").strip(), "Type the amount paid, e.g. 120.50.",
+        "“{typed}” is not an amount: type it like 120.50.",
+    )  # fmt: skip
 
 
 def read_document(text: str) -> tuple[str, bytes]:
@@ -285,6 +300,26 @@ def _reading(ctx: Context, values: Mapping[str, str]) -> Done:
     )
 
 
+def _payment(ctx: Context, values: Mapping[str, str]) -> Done:
+    from cso_tui.services.schemas import NewPayment
+
+    payment = NewPayment(
+        amount=parse_amount(values["amount"]),
+        method=values["method"],
+        paid_on=parse_date("paid_on", values["paid_on"], ctx.display),
+        reference=values["reference"] or None,
+    )
+    made = ctx.backend.record_payment(ctx.token, ctx.account_no, payment, ctx.key)
+    money = ctx.display.currency_symbol
+    text = (f"Payment {made.payment.payment_no} of {format_money(made.payment.amount, money)} "
+            f"recorded; balance now {format_money(made.balance, money)}.")  # fmt: skip
+    if made.cancelled:
+        text += f" Disconnection cancelled: {', '.join(made.cancelled)}."
+    if made.raised:
+        text += f" Reconnection raised: {', '.join(made.raised)}."
+    return Done(made.payment.payment_no, text, "financial", f"{made.payment.payment_no} recorded")
+
+
 DESCRIPTION = FormField("description", "Description", max_length=500)
 
 SERVICE_ORDER = ActionSpec(
@@ -360,6 +395,20 @@ DOCUMENT = ActionSpec(
 )
 
 
+PAYMENT = ActionSpec(
+    "record_payment",
+    "Record payment",
+    (
+        FormField("amount", "Amount", max_length=20, placeholder="the amount paid, e.g. 120.50"),
+        _picked("method", "Method", "payment_methods"),
+        FormField("paid_on", "Paid on", "date", max_length=10, placeholder="blank: today"),
+        FormField("reference", "Reference", max_length=80, placeholder="receipt or transaction no"),
+    ),
+    _payment,
+    "financial",
+)
+
+
 def with_defaults(spec: ActionSpec, key: str, title: str, **defaults: str) -> ActionSpec:
     return ActionSpec(key, title, spec.fields, spec.submit, spec.tab, defaults)
 
@@ -412,6 +461,7 @@ QUICK_ACTIONS: tuple[tuple[str, str, ActionSpec], ...] = (
     ),
     ("message", "Send message", MESSAGE),
     ("note", "Add note", NOTE),
+    ("payment", "Record payment", PAYMENT),
 )
 
 #: Every form by id (the menu's and the tabs' ``n``).
@@ -451,7 +501,7 @@ class QuickActionsMenu(ModalScreen["str | None"]):
         ]
         menu = OptionList(*options, id="quick-actions")
         menu.border_title = f"Quick actions · {self.subject}"
-        menu.border_subtitle = "enter or 1-7 · esc closes"
+        menu.border_subtitle = f"enter or 1-{len(QUICK_ACTIONS)} · esc closes"
         yield menu
         yield Footer()
 

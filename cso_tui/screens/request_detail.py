@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -37,8 +37,9 @@ from textual.widgets import (
 )
 
 from cso_tui.formatting import format_date, format_datetime, format_money
-from cso_tui.screens.base import cso_app, describe_error, escape_markup, is_typing
+from cso_tui.screens.base import cso_app, describe_error, escape_markup, focus_now, is_typing
 from cso_tui.screens.consumer_list import TickRadio
+from cso_tui.screens.request_comms import CommunicationPane, ServiceOrdersPane
 from cso_tui.screens.request_work import DisconnectPane, FinalBillPane
 from cso_tui.services.errors import ConflictError, ValidationError
 from cso_tui.services.rules.lifecycle import BUTTON, CLOSE_REASONS, Action, Status
@@ -63,6 +64,28 @@ if TYPE_CHECKING:
         TimelineEventOut,
     )
 
+#: tab id -> (label, short label): the short ones when all seven would not fit the width
+TAB_LABELS = {
+    "details": ("1 Details", "1 Details"),
+    "settlement": ("2 Financial settlement", "2 Settlement"),
+    "bill": ("3 Final bill", "3 Bill"),
+    "disconnect": ("4 Disconnect", "4 Disconnect"),
+    "timeline": ("5 Timeline", "5 Timeline"),
+    "orders": ("6 Service orders", "6 Orders"),
+    "comm": ("7 Communication", "7 Comms"),
+}
+#: a tab takes its label and a cell each side
+FULL_TABS_WIDTH = sum(len(full) + 2 for full, _ in TAB_LABELS.values())
+
+
+def tab_pane(tab_id: str) -> TabPane:
+    return TabPane(TAB_LABELS[tab_id][0], id=tab_id)
+
+
+QUICK_ACTIONS = (
+    "Quick actions: m send response · o create service order · i add internal note · "
+    "g generate bill · x close request"
+)
 #: Seconds between re-reads of the request (the SLA clock moves).
 REFRESH_SECONDS = 60.0
 BAR_WIDTH = 12
@@ -152,6 +175,13 @@ class RequestScreen(Screen[None]):
         Binding("3", "tab('bill')", "Final bill", show=False, id="request.tab.bill"),
         Binding("4", "tab('disconnect')", "Disconnect", show=False, id="request.tab.disconnect"),
         Binding("5", "tab('timeline')", "Timeline", show=False, id="request.tab.timeline"),
+        Binding("6", "tab('orders')", "Service orders", show=False, id="request.tab.orders"),
+        Binding("7", "tab('comm')", "Communication", show=False, id="request.tab.comm"),
+        # seed 003 quick actions: each opens the tab where it is done, ready to type
+        Binding("m", "quick('reply')", "Send response", show=False, id="request.reply"),
+        Binding("o", "quick('order')", "Create service order", show=False, id="request.order"),
+        Binding("i", "quick('note')", "Add internal note", show=False, id="request.note"),
+        Binding("g", "quick('bill')", "Generate bill", show=False, id="request.bill"),
         Binding("p", "profile", "Profile", show=False, id="request.profile"),
         Binding("r", "refresh", "Refresh", show=False, id="request.refresh"),
         Binding("escape", "back", "Back", id="request.back"),
@@ -188,7 +218,8 @@ class RequestScreen(Screen[None]):
             yield Button("Close request", id="close-button", compact=True)
             yield Label("", id="request-message")
         with TabbedContent(id="request-tabs", initial="details"):
-            with TabPane("1 Details", id="details"), VerticalScroll(id="details-scroll"):
+            with tab_pane("details"), VerticalScroll(id="details-scroll"):
+                yield Static(QUICK_ACTIONS, id="quick-actions")
                 yield Static("Request", classes="section")
                 yield FieldGrid(id="request-card")
                 yield Static("Consumer information", classes="section")
@@ -198,18 +229,28 @@ class RequestScreen(Screen[None]):
                 yield Static("SLA target and achieved", classes="section")
                 yield Static("", id="sla-metrics")
             with (
-                TabPane("2 Financial settlement", id="settlement"),
+                tab_pane("settlement"),
                 VerticalScroll(id="settlement-scroll"),
             ):
                 yield FieldGrid(id="settlement-card", columns=1)
                 yield Static("", id="settlement-note")
-            with TabPane("3 Final bill", id="bill"):
+            with tab_pane("bill"):
                 yield FinalBillPane(self.request_no, id="bill-scroll")
-            with TabPane("4 Disconnect", id="disconnect"):
+            with tab_pane("disconnect"):
                 yield DisconnectPane(self.request_no, id="disconnect-scroll")
-            with TabPane("5 Timeline", id="timeline"), VerticalScroll(id="timeline-scroll"):
+            with tab_pane("timeline"), VerticalScroll(id="timeline-scroll"):
                 yield Static("Loading the timeline…", id="timeline-events")
+            with tab_pane("orders"):
+                yield ServiceOrdersPane(self.request_no, id="orders-scroll")
+            with tab_pane("comm"):
+                yield CommunicationPane(self.request_no, id="comm-scroll")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        tabs = self.query_one("#request-tabs", TabbedContent)
+        index = 0 if event.size.width >= FULL_TABS_WIDTH else 1
+        for tab_id, labels in TAB_LABELS.items():
+            tabs.get_tab(tab_id).label = labels[index]
 
     def on_mount(self) -> None:
         for button in self.query("#request-actions Button"):
@@ -263,6 +304,8 @@ class RequestScreen(Screen[None]):
             kind = message.detail.request.request_type
             self.query_one(FinalBillPane).start(kind)
             self.query_one(DisconnectPane).start(kind)
+            self.query_one(ServiceOrdersPane).start(not Status(message.detail.request.status).final)
+            self.query_one(CommunicationPane).start()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="request-timeline")
     def load_timeline(self) -> None:
@@ -497,6 +540,25 @@ class RequestScreen(Screen[None]):
         self.set_focus(self.query_one(f"#{tab}-scroll"))
         if tab == "timeline":
             self.load_timeline()  # the work tabs' changes too
+        elif self.detail is not None and tab == "orders":
+            self.query_one(ServiceOrdersPane).refresh_orders()
+        elif self.detail is not None and tab == "comm":
+            self.query_one(CommunicationPane).start()
+
+    def action_quick(self, what: str) -> None:
+        """Seed 003 quick actions: send response and add internal note open the
+        Communication tab, create service order the Service orders tab, generate bill the
+        Final bill tab, each with the focus where typing starts."""
+        if what == "bill":
+            self.action_tab("bill")
+            return
+        if what == "order":
+            self.action_tab("orders")
+            pane = self.query_one(ServiceOrdersPane)
+            focus_now(pane.query_one("#so-template"))
+            return
+        self.action_tab("comm")
+        self.query_one(CommunicationPane).choose("consumer" if what == "reply" else "internal")
 
     def action_profile(self) -> None:
         if self.detail is not None:
@@ -506,10 +568,17 @@ class RequestScreen(Screen[None]):
         self.load()
 
     def action_back(self) -> None:
+        if is_typing(self):
+            # the first escape leaves the box (so letters are commands again), the next goes
+            tab = self.query_one(TabbedContent).active
+            self.set_focus(self.query_one(f"#{tab}-scroll"))
+            return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return True
         if is_typing(self):
             return None
         d = self.detail

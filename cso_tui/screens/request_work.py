@@ -124,12 +124,16 @@ class WorkPane(VerticalScroll):
             self.status(f"{what}: {describe_error(error)} Nothing typed is lost.", "error")
 
 
-def field_row(label: str, box_id: str, placeholder: str, max_length: int = 20) -> Horizontal:
+def field_row(
+    label: str, box_id: str, placeholder: str, max_length: int = 20, value: str = ""
+) -> Horizontal:
     """A labelled box with an info line under it (what the check found) and its error."""
     return Horizontal(
         Label(label, classes="work-label"),
         Vertical(
-            OrderedInput(placeholder=placeholder, id=box_id, max_length=max_length, compact=True),
+            OrderedInput(
+                value, placeholder=placeholder, id=box_id, max_length=max_length, compact=True
+            ),
             Static("", id=f"{box_id}-info", classes="work-info -empty"),
             Label("", id=f"{box_id}-error", classes="field-error"),
             classes="work-field",
@@ -261,16 +265,18 @@ class FinalBillPane(WorkPane):
         now = detail.evaluated_at if detail is not None else datetime.now(zone)
         today = format_date(now.astimezone(zone).date(), self.display_settings)
         for utility in utilities:
-            rows = Vertical(classes="bill-utility")
+            fields = [
+                field_row("Meter no", f"bill-{utility}-meter", "the meter number on the account"),
+                field_row("Last reading", f"bill-{utility}-reading",
+                          "greater than the previous reading"),
+                field_row("Reading date", f"bill-{utility}-date",
+                          f"{self.display_settings.date_format}, not future", value=today),
+            ]  # fmt: skip
+            rows = Vertical(Static(f"{utility.title()} meter", classes="section"), *fields,
+                            classes="bill-utility")  # fmt: skip
+            # one mount per utility, the date already in: nothing to look up afterwards (the
+            # screen may be gone by then, closed as it opened)
             await box.mount(rows)
-            await rows.mount(Static(f"{utility.title()} meter", classes="section"))
-            for label, part, placeholder in (
-                ("Meter no", "meter", "the meter number on the account"),
-                ("Last reading", "reading", "greater than the previous reading"),
-                ("Reading date", "date", f"{self.display_settings.date_format}, not future"),
-            ):
-                await rows.mount(field_row(label, f"bill-{utility}-{part}", placeholder))
-            self.query_one(f"#bill-{utility}-date", Input).value = today
 
     @on(Done)
     async def _done(self, message: Done) -> None:

@@ -130,7 +130,31 @@ def test_create_acknowledge_hold_resume_settle_bill_and_execute(tmp_path: Path) 
         term.press("y")
         term.wait_for("Approved and locked")
 
-        # execute
+        # a disconnection order from the Service orders tab (quick action o), then a note (i)
+        term.press("o")
+        term.wait_for("Residential Disconnection (Disconnection")
+        look()
+        term.press("Tab")
+        term.type((office_today + timedelta(days=1)).strftime("%m/%d/%Y"))
+        term.press("Tab")
+        term.type("Walk test: bring the seal kit")
+        term.press("C-s")
+        made = term.wait_for("created: Residential Disconnection")
+        order = re.search(r"(SO-\d+) created", made)
+        assert order is not None, made
+        so_no = order.group(1)
+        term.press("Escape")  # out of the box: letters are commands again
+        term.wait_for("v Resolve")
+        term.press("i")
+        term.wait_for("what you want to say")
+        term.type("Walk test: customer agreed to the visit")
+        term.press("C-s")
+        term.wait_for("Internal note added.")
+        term.wait_for("✎ Internal note · Sarah Johnson · this request")
+        term.press("Escape")
+        term.wait_for("v Resolve")
+
+        # execute under that order
         term.press("4")
         term.wait_for("Meter action required")
         look()
@@ -145,9 +169,9 @@ def test_create_acknowledge_hold_resume_settle_bill_and_execute(tmp_path: Path) 
         term.press("Tab")
         term.type("D-3301")
         term.press("Tab")
-        term.type("SO-2024-005678")
+        term.type(so_no)
         term.press("Enter")  # checks it
-        term.wait_for("assigned to Mike")
+        term.wait_for("Residential Disconnection - John Michael Smith ·")
         term.press("Tab")
         for n in range(1, 7):  # each item ticked, the counter read
             term.type(" ")
@@ -161,6 +185,7 @@ def test_create_acknowledge_hold_resume_settle_bill_and_execute(tmp_path: Path) 
         term.press("5")
         timeline = term.wait_for("Disconnection executed (remove)")
         assert "Final bill INV-" in timeline and "Acknowledged: In Progress" in timeline
+        assert f"Service order {so_no} created" in timeline and "Internal note added" in timeline
         term.press("Escape")
         term.wait_for("Pending discon")
         term.press("2")

@@ -881,3 +881,32 @@ async def test_profile_over_the_remote_backend(demo_url: str, seed_clock: Clock)
             lambda: table_keys(screen, "#pane-complaints .record-table")[:1] == [number],
             "listed",
         )
+
+
+# ---------------------------------------------------------------- recording a payment
+
+
+async def test_a_payment_recorded_from_the_actions_menu_clears_the_balance(
+    demo_url: str, seed_clock: Clock
+) -> None:
+    app = profile_app(demo_url, seed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        recorder = Recorder(app)
+        screen = await open_profile(pilot)
+        assert "$75.30" in header_text(screen)
+        form = await open_form(pilot, screen, "a", "8")
+        assert form.spec.key == "record_payment"
+        # not a number: refused under its field, what was typed kept
+        await pilot.press(*keys("75.3O"), "ctrl+s")
+        await wait_until(pilot, lambda: bool(form_error(form, "amount")), "the refusal")
+        assert "is not an amount" in form_error(form, "amount")
+        assert form.query_one("#qa-amount", Input).value == "75.3O"
+        # no method: the service names the field
+        form.query_one("#qa-amount", Input).value = "$75.30"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(form_error(form, "method")), "the method refusal")
+        form.query_one("#qa-method", Select).value = "Cash"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen, "the form to close")
+        assert any("balance now $0.00" in n for n in recorder.notices), recorder.notices
+        await wait_until(pilot, lambda: "Balance $0.00" in header_text(screen), "the new balance")

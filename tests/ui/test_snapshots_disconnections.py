@@ -135,3 +135,36 @@ def test_disconnect_tab(snap_compare: SnapCompare, demo_url: str) -> None:
 
     app = make_app(demo_url, fixed_factory(demo_url))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_service_orders_tab(snap_compare: SnapCompare, demo_url: str) -> None:
+    from cso_tui.screens.request_comms import ServiceOrdersPane
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        detail = await open_request(pilot)
+        await pilot.press("o")
+        pane = detail.query_one(ServiceOrdersPane)
+        await wait_until(pilot, lambda: bool(pane.templates) and bool(pane.orders))
+        await wait_until(pilot, lambda: pilot.app.focused is pane.query_one("#so-template"))
+        await pilot.pause()
+        freeze_cursors(pilot.app)
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_communication_tab_in_16_colours(snap_compare: SnapCompare, demo_url: str) -> None:
+    from cso_tui.screens.request_comms import CommunicationPane
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        detail = await open_request(pilot)
+        await pilot.press("m")
+        pane = detail.query_one(CommunicationPane)
+        await pilot.press(*keys("Your visit"), "tab", *keys("We come on Saturday."), "ctrl+s")
+        await wait_until(pilot, lambda: "We come on Saturday." in str(
+            pane.query_one("#comm-list").render()))  # fmt: skip
+        await pilot.pause()
+        freeze_cursors(pilot.app)
+
+    app = make_app(demo_url, fixed_factory(demo_url), display={"theme": "cso-ansi"})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
