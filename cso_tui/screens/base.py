@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.dom import DOMNode
@@ -12,6 +13,7 @@ from cso_tui.services.errors import ServiceError
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+    from textual.timer import Timer
     from textual.widget import Widget
 
     from cso_tui.app import CsoApp
@@ -59,3 +61,41 @@ class SessionResumed(Message):
 
 class ConnectionRestored(Message):
     """Posted to every screen when the backend answers again after being unreachable."""
+
+
+class Debouncer:
+    """Runs ``act`` once typing pauses for ``delay`` seconds: each ``poke`` (a key typed)
+    starts the pause again; ``flush`` (enter) runs it at once if it is still waiting."""
+
+    def __init__(self, owner: DOMNode, delay: float, act: Callable[[], object]) -> None:
+        self._owner = owner
+        self._delay = delay
+        self._act = act
+        self._timer: Timer | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self._timer is not None
+
+    def poke(self) -> None:
+        self.cancel()
+        self._timer = self._owner.set_timer(self._delay, self._fire)
+
+    def _fire(self) -> None:
+        self._timer = None
+        self._act()
+
+    def cancel(self) -> bool:
+        """Stop waiting (nothing runs); True when something was waiting."""
+        if self._timer is None:
+            return False
+        self._timer.stop()
+        self._timer = None
+        return True
+
+    def flush(self) -> bool:
+        """Run now what was waiting; True when something was."""
+        if not self.cancel():
+            return False
+        self._act()
+        return True

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.style import Style
@@ -26,7 +26,6 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
 from textual.widgets import (
     Checkbox,
     DataTable,
@@ -45,6 +44,7 @@ from textual.widgets.option_list import Option
 from cso_tui.formatting import format_date, format_money
 from cso_tui.screens.base import (
     ConnectionRestored,
+    Debouncer,
     SessionResumed,
     cso_app,
     describe_error,
@@ -68,11 +68,14 @@ from cso_tui.widgets.badges import (
     badge_for,
     tone_styles,
 )
+from cso_tui.widgets.fit_table import Col
+from cso_tui.widgets.fit_table import plan as fit_plan
 from cso_tui.widgets.inputs import OrderedInput
 from cso_tui.widgets.kpi import KpiCard
 
 if TYPE_CHECKING:
     from cso_tui.config import DisplaySettings
+    from cso_tui.services.backend import Backend
     from cso_tui.services.schemas import (
         BulkResult,
         ConsumerKpis,
@@ -236,6 +239,9 @@ def count_text(page: ConsumerListPage | None) -> str:
 # ---------------------------------------------------------------- the table
 
 
+RowT = TypeVar("RowT")
+
+
 class ThemedTable(DataTable[Text]):
     """A row table whose cells are coloured from the theme and whose columns fit the width:
     styles are read again when the theme changes, the layout again when the size does.
@@ -269,6 +275,94 @@ class ThemedTable(DataTable[Text]):
 
     def _rebuild(self) -> None:
         raise NotImplementedError
+
+
+class PagedTable(ThemedTable, Generic[RowT]):
+    """A themed table of rows that arrive a page at a time (the collections list, the
+    disconnection requests): each row has a key, the account column is as wide as the
+    widest account no shown (never cut, at most ``MAX_ACCOUNT``), and the columns are
+    planned for the width with :func:`cso_tui.widgets.fit_table.plan`. Subclasses give
+    ``COLUMNS``, ``SORTED`` (the column the list is ordered by, marked ↓), ``row_key`` and
+    ``_cell``."""
+
+    COLUMNS: tuple[Col, ...] = ()
+    SORTED = ""
+    MAX_ACCOUNT = 24
+
+    def __init__(self, display: DisplaySettings, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.display_settings = display
+        self.rows_shown: list[RowT] = []
+
+    def row_key(self, row: RowT) -> str:
+        raise NotImplementedError
+
+    def _cell(self, key: str, row: RowT) -> Text:
+        raise NotImplementedError
+
+    @property
+    def highlighted(self) -> RowT | None:
+        if not self.rows_shown or not 0 <= self.cursor_row < len(self.rows_shown):
+            return None
+        return self.rows_shown[self.cursor_row]
+
+    def row_of(self, key: str) -> RowT | None:
+        return next((r for r in self.rows_shown if self.row_key(r) == key), None)
+
+    def show_rows(self, rows: Sequence[RowT]) -> None:
+        self.rows_shown = list(rows)
+        self._relayout(force=True)
+
+    def append_rows(self, rows: Iterable[RowT]) -> int:
+        """Add a page; returns how many rows were new."""
+        seen = {self.row_key(r) for r in self.rows_shown}
+        new = [r for r in rows if self.row_key(r) not in seen]
+        self.rows_shown.extend(new)
+        before = [(c.key, w) for c, w in self._plan]
+        self._relayout()  # a longer account no arrived: widen, never cut
+        if [(c.key, w) for c, w in self._plan] == before:
+            for row in new:
+                self.add_row(*self._cells(row), key=self.row_key(row))
+        return len(new)
+
+    def _account_width(self) -> int:
+        longest = max((len(getattr(r, "account_no", "")) for r in self.rows_shown), default=0)
+        return min(longest, self.MAX_ACCOUNT)
+
+    def _relayout(self, force: bool = False) -> None:
+        width = self.size.width - SCROLLBAR
+        if width <= 0:
+            width = 78
+        wide = self._account_width()
+        columns = [
+            replace(c, width=max(c.width, wide)) if c.key == "account" else c for c in self.COLUMNS
+        ]
+        planned = fit_plan(columns, width)
+        if force or [(c.key, w) for c, w in planned] != [(c.key, w) for c, w in self._plan]:
+            self._plan = planned
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        row = self.cursor_row
+        self.clear(columns=True)
+        for column, width in self._plan:
+            label = Text(column.label, justify="right" if column.right else "left")
+            if column.key == self.SORTED:
+                label.append(" ↓")
+            self.add_column(label, width=width, key=column.key)
+        for shown in self.rows_shown:
+            self.add_row(*self._cells(shown), key=self.row_key(shown))
+        if self.rows_shown:
+            self.move_cursor(row=min(max(row, 0), len(self.rows_shown) - 1), animate=False)
+
+    def _cells(self, row: RowT) -> list[Text]:
+        return [self._cell(column.key, row) for column, _width in self._plan]
+
+
+def plain_cell(value: str, right: bool = False, style: str = "") -> Text:
+    """A one-line cell, cut with an ellipsis."""
+    return Text(value, style=style, justify="right" if right else "left", no_wrap=True,
+                overflow="ellipsis", end="")  # fmt: skip
 
 
 class ConsumerTable(ThemedTable):
@@ -530,7 +624,7 @@ class ConsumerListScreen(Screen[None]):
         self.kpis: ConsumerKpis | None = None
         self.columns_loaded = False
         self.failed: tuple[int, str | None] | None = None  # (seq, cursor) to retry
-        self._debounce: Timer | None = None
+        self._debounce = Debouncer(self, self.DEBOUNCE, self._apply_term)
         self._focus_table_when_ready = False
 
     # ------------------------------------------------------------ layout
@@ -690,18 +784,10 @@ class ConsumerListScreen(Screen[None]):
 
     @on(Input.Changed, "#consumer-search")
     def _term_changed(self, event: Input.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
         self.seq += 1  # what is shown no longer matches the box
         self.fetching = True
         self._status("Searching…")
-        seq = self.seq
-        self._debounce = self.set_timer(self.DEBOUNCE, lambda: self._search_now(seq))
-
-    def _search_now(self, seq: int) -> None:
-        self._debounce = None
-        if seq == self.seq:
-            self._apply_term()
+        self._debounce.poke()
 
     def _apply_term(self) -> None:
         self.query_state = self.query_state.model_copy(update={"text": self.search_box.value})
@@ -709,11 +795,9 @@ class ConsumerListScreen(Screen[None]):
 
     @on(Input.Submitted, "#consumer-search")
     def _term_submitted(self) -> None:
-        if self._debounce is not None:  # typed faster than the pause: search at once
-            self._debounce.stop()
-            self._debounce = None
+        if self._debounce.pending:  # typed faster than the pause: search at once
             self._focus_table_when_ready = True
-            self._apply_term()
+            self._debounce.flush()
         elif self.fetching:
             self._focus_table_when_ready = True
         else:
@@ -1138,7 +1222,113 @@ def parse_categories(text: str) -> list[str]:
     return out
 
 
-class FiltersScreen(ModalScreen[ConsumerQuery | None]):
+QueryT = TypeVar("QueryT")
+
+
+class CheckedFiltersScreen(ModalScreen["QueryT | None"], Generic[QueryT]):
+    """A filter form that answers the filters chosen once the backend has taken them (one
+    row asked for), or None when cancelled. A refusal lands on the field it names (one of
+    ``FIELDS``, shown as ``#filter-<name>``), what was chosen is kept. Subclasses compose the
+    form and give ``chosen`` (the query it shows), ``probe`` (the one-row call) and
+    ``action_reset``."""
+
+    FIELDS: tuple[str, ...] = ()
+    STATUS_ID = "filters-status"
+
+    class Checked(Message):
+        def __init__(self, query: Any, error: BaseException | None) -> None:
+            super().__init__()
+            self.query = query
+            self.error = error
+
+    def __init__(self, query: QueryT) -> None:
+        super().__init__()
+        self.current = query
+        self.checking = False
+
+    def chosen(self) -> QueryT:
+        """The query the form shows. Raises ValidationError for a field it cannot read."""
+        raise NotImplementedError
+
+    def probe(self, backend: Backend, token: str, query: QueryT) -> None:
+        """Ask the backend for one row under ``query`` (raises what it refuses)."""
+        raise NotImplementedError
+
+    def action_apply(self) -> None:
+        # a priority key runs as it arrives: read the fields behind the keys typed before it
+        (self.focused or self).call_later(self._apply)
+
+    def _apply(self) -> None:
+        if self.checking:
+            return
+        self._clear_errors()
+        try:
+            query = self.chosen()
+        except ValidationError as exc:
+            self._show_error(exc)
+            return
+        self.checking = True
+        self._status("Checking…")
+        self.check(query)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="filters-check")
+    def check(self, query: QueryT) -> None:
+        app = cso_app(self)
+        backend, session = app.backend, app.session
+        if backend is None or session is None:
+            return
+        try:
+            self.probe(backend, session.token, query)
+        except Exception as exc:
+            self.post_message(self.Checked(query, exc))
+            return
+        self.post_message(self.Checked(query, None))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        self.checking = False
+        error = message.error
+        if error is None:
+            self.dismiss(message.query)
+            return
+        if isinstance(error, ValidationError):
+            self._show_error(error)
+            return
+        cso_app(self).backend_trouble(error)
+        self._status(
+            f"Filters not applied: {escape_markup(describe_error(error))} "
+            "Your choices are kept: press enter to try again.",
+            tone="error",
+        )
+
+    def _show_error(self, error: ValidationError) -> None:
+        field = error.field
+        if field not in self.FIELDS:
+            self._status(escape_markup(error.message), tone="error")
+            return
+        label = self.query_one(f"#filter-{field}-error", Label)
+        label.update(escape_markup(error.message))
+        label.add_class("-shown")
+        self.query_one(f"#filter-{field}", Input).focus()
+        self._status("Fix the field marked above, then press enter.", tone="error")
+
+    def _clear_errors(self) -> None:
+        for label in self.query(".field-error"):
+            if isinstance(label, Label):
+                label.update("")
+                label.remove_class("-shown")
+        self._status("")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _status(self, text: str, tone: str = "") -> None:
+        status = self.query_one(f"#{self.STATUS_ID}", Static)
+        status.update(text)
+        status.set_class(tone == "error", "-error")
+
+
+class FiltersScreen(CheckedFiltersScreen[ConsumerQuery]):
     """Answers the filters chosen (checked by the backend first), or None when cancelled."""
 
     HELP_TITLE = "Filter consumers"
@@ -1152,16 +1342,7 @@ class FiltersScreen(ModalScreen[ConsumerQuery | None]):
         Binding("f1", "app.help", "Help", id="consumers.filters.help"),
     ]
 
-    class Checked(Message):
-        def __init__(self, query: ConsumerQuery, error: BaseException | None) -> None:
-            super().__init__()
-            self.query = query
-            self.error = error
-
-    def __init__(self, query: ConsumerQuery) -> None:
-        super().__init__()
-        self.current = query
-        self.checking = False
+    FIELDS = ("categories", "balance_min", "balance_max")
 
     def compose(self) -> ComposeResult:
         query = self.current
@@ -1238,71 +1419,8 @@ class FiltersScreen(ModalScreen[ConsumerQuery | None]):
             descending=self.current.descending,
         )
 
-    def action_apply(self) -> None:
-        # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._apply)
-
-    def _apply(self) -> None:
-        if self.checking:
-            return
-        self._clear_errors()
-        try:
-            query = self.chosen()
-        except ValidationError as exc:
-            self._show_error(exc)
-            return
-        self.checking = True
-        self._status("Checking…")
-        self.check(query)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="consumers-filters")
-    def check(self, query: ConsumerQuery) -> None:
-        """Ask the backend whether it takes these filters (one row, no search term)."""
-        app = cso_app(self)
-        backend, session = app.backend, app.session
-        if backend is None or session is None:
-            return
-        try:
-            backend.list_consumers(session.token, query, None, 1)
-        except Exception as exc:
-            self.post_message(self.Checked(query, exc))
-            return
-        self.post_message(self.Checked(query, None))
-
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
-        self.checking = False
-        error = message.error
-        if error is None:
-            self.dismiss(message.query)
-            return
-        if isinstance(error, ValidationError):
-            self._show_error(error)
-            return
-        cso_app(self).backend_trouble(error)
-        self._status(
-            f"Filters not applied: {escape_markup(describe_error(error))} "
-            "Your choices are kept: press enter to try again.",
-            tone="error",
-        )
-
-    def _show_error(self, error: ValidationError) -> None:
-        field = error.field
-        if field not in ("categories", "balance_min", "balance_max"):
-            self._status(escape_markup(error.message), tone="error")
-            return
-        label = self.query_one(f"#filter-{field}-error", Label)
-        label.update(escape_markup(error.message))
-        label.add_class("-shown")
-        self.query_one(f"#filter-{field}", Input).focus()
-        self._status("Fix the field marked above, then press enter.", tone="error")
-
-    def _clear_errors(self) -> None:
-        for label in self.query(".field-error"):
-            if isinstance(label, Label):
-                label.update("")
-                label.remove_class("-shown")
-        self._status("")
+    def probe(self, backend: Backend, token: str, query: ConsumerQuery) -> None:
+        backend.list_consumers(token, query, None, 1)  # no search term: the filters alone
 
     def action_reset(self) -> None:
         for box in self.query(TickBox):
@@ -1312,14 +1430,6 @@ class FiltersScreen(ModalScreen[ConsumerQuery | None]):
             self.query_one(f"#filter-{name}", Input).value = ""
         self._clear_errors()
         self._status("Cleared: press enter to show every consumer.")
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def _status(self, text: str, tone: str = "") -> None:
-        status = self.query_one("#filters-status", Static)
-        status.update(text)
-        status.set_class(tone == "error", "-error")
 
 
 # ---------------------------------------------------------------- columns

@@ -8,8 +8,7 @@ in a thread worker, so the screen paints before any data arrives.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -19,29 +18,35 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from cso_tui.formatting import format_date, format_money
-from cso_tui.screens.base import cso_app, describe_error, escape_markup, focus_now, is_typing
-from cso_tui.screens.consumer_list import ThemedTable, TickBox
+from cso_tui.screens.base import (
+    Debouncer,
+    cso_app,
+    describe_error,
+    escape_markup,
+    focus_now,
+    is_typing,
+)
+from cso_tui.screens.consumer_list import CheckedFiltersScreen, PagedTable, TickBox, plain_cell
 from cso_tui.screens.profile_actions import parse_date
 from cso_tui.services.errors import PermissionDeniedError, SessionExpiredError, ValidationError
-from cso_tui.services.schemas import DisconnectionQuery, RequestTab
+from cso_tui.services.schemas import DisconnectionQuery, DisconnectionRow, RequestTab
 from cso_tui.widgets.badges import PRIORITY, REQUEST_STATUS, VIP_MARK, badge_for, badge_text
 from cso_tui.widgets.charts import sparkline
-from cso_tui.widgets.fit_table import SCROLLBAR, Col, plan
+from cso_tui.widgets.fit_table import Col
 from cso_tui.widgets.inputs import OrderedInput
 from cso_tui.widgets.kpi import KpiCard
 
 if TYPE_CHECKING:
     from cso_tui.config import DisplaySettings
+    from cso_tui.services.backend import Backend
     from cso_tui.services.schemas import (
         DisconnectionKpis,
         DisconnectionListPage,
         DisconnectionMonth,
-        DisconnectionRow,
     )
 
 #: Seconds between refreshes of the cards.
@@ -65,12 +70,6 @@ PRIORITY_COL = Col("priority", "Pri.", 4)
 ALL_COLUMNS = (
     REQUEST, CONSUMER, ACCOUNT, ADDRESS, TYPE, REQUESTED, STATUS, OUTSTANDING, PRIORITY_COL,
 )  # fmt: skip
-
-
-def plan_columns(width: int, account_width: int) -> list[tuple[Col, int]]:
-    """The seed's columns that fit ``width``, the account column as wide as its numbers."""
-    account = replace(ACCOUNT, width=max(ACCOUNT.width, account_width))
-    return plan([account if c is ACCOUNT else c for c in ALL_COLUMNS], width)
 
 
 def type_label(request_type: str, short: bool = False) -> str:
@@ -104,96 +103,38 @@ def trend_text(trend: Sequence[DisconnectionMonth], field: str) -> str:
     return f"{sparkline(values)} over {len(values)} months"
 
 
-class RequestTable(ThemedTable):
-    """Requests, one row per request (row key = request no)."""
+class RequestTable(PagedTable[DisconnectionRow]):
+    """Requests, one row per request (row key = request no), newest first."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open", id="requests.open")]
+    COLUMNS = ALL_COLUMNS
+    SORTED = REQUESTED.key
+    MAX_ACCOUNT = 20
 
-    def __init__(self, display: DisplaySettings, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.display_settings = display
-        self.rows_shown: list[DisconnectionRow] = []
-
-    @property
-    def highlighted(self) -> DisconnectionRow | None:
-        if not self.rows_shown or not 0 <= self.cursor_row < len(self.rows_shown):
-            return None
-        return self.rows_shown[self.cursor_row]
-
-    def show_rows(self, rows: Sequence[DisconnectionRow]) -> None:
-        self.rows_shown = list(rows)
-        self._relayout(force=True)
-
-    def append_rows(self, rows: Iterable[DisconnectionRow]) -> None:
-        seen = {r.request_no for r in self.rows_shown}
-        new = [r for r in rows if r.request_no not in seen]
-        self.rows_shown.extend(new)
-        before = [(c.key, w) for c, w in self._plan]
-        self._relayout()
-        if [(c.key, w) for c, w in self._plan] == before:
-            for row in new:
-                self.add_row(*self._cells(row), key=row.request_no)
-
-    def _account_width(self) -> int:
-        longest = max((len(r.account_no) for r in self.rows_shown), default=0)
-        return min(max(ACCOUNT.width, longest), 20)
-
-    def _relayout(self, force: bool = False) -> None:
-        width = self.size.width - SCROLLBAR
-        if width <= 0:
-            width = 78
-        plan = plan_columns(width, self._account_width())
-        if force or [(c.key, w) for c, w in plan] != [(c.key, w) for c, w in self._plan]:
-            self._plan = plan
-            self._rebuild()
-
-    def _rebuild(self) -> None:
-        row = self.cursor_row
-        self.clear(columns=True)
-        for column, width in self._plan:
-            label = Text(column.label, justify="right" if column.right else "left")
-            if column.key == REQUESTED.key:
-                label = Text(f"{column.label} ↓")
-            self.add_column(label, width=width, key=column.key)
-        for request in self.rows_shown:
-            self.add_row(*self._cells(request), key=request.request_no)
-        if self.rows_shown:
-            self.move_cursor(row=min(max(row, 0), len(self.rows_shown) - 1), animate=False)
-
-    def _cells(self, row: DisconnectionRow) -> list[Text]:
-        return [self._cell(column.key, row) for column, _width in self._plan]
+    def row_key(self, row: DisconnectionRow) -> str:
+        return row.request_no
 
     def _cell(self, key: str, row: DisconnectionRow) -> Text:
-        def plain(value: str, right: bool = False, style: str = "") -> Text:
-            return Text(
-                value,
-                style=style,
-                justify="right" if right else "left",
-                no_wrap=True,
-                overflow="ellipsis",
-                end="",
-            )
-
         display = self.display_settings
         if key == "request":
-            return plain(row.request_no)
+            return plain_cell(row.request_no)
         if key == "consumer":
-            return plain(f"{VIP_MARK} {row.consumer_name}" if row.vip else row.consumer_name)
+            return plain_cell(f"{VIP_MARK} {row.consumer_name}" if row.vip else row.consumer_name)
         if key == "account":
-            return plain(row.account_no)
+            return plain_cell(row.account_no)
         if key == "address":
-            return plain(row.service_address)
+            return plain_cell(row.service_address)
         if key == "type":
-            return plain(type_label(row.request_type, short=True))
+            return plain_cell(type_label(row.request_type, short=True))
         if key == "requested":
             day = row.created_at.astimezone(ZoneInfo(display.timezone)).date()
-            return plain(format_date(day, display))
+            return plain_cell(format_date(day, display))
         if key == "status":
             return badge_text(badge_for(row.status, REQUEST_STATUS), self._tones, short=True)
         if key == "outstanding":
             owed = row.outstanding > 0
-            return plain(format_money(row.outstanding, display.currency_symbol), True,
-                         "bold" if owed else "dim")  # fmt: skip
+            return plain_cell(format_money(row.outstanding, display.currency_symbol), True,
+                              "bold" if owed else "dim")  # fmt: skip
         if key == "priority":  # the word alone (High, Med, Low): the column is narrow
             badge = badge_for(row.priority, PRIORITY)
             return Text(badge.short, style=self._tones.get(badge.tone) or "", no_wrap=True, end="")
@@ -214,6 +155,7 @@ class DisconnectionsScreen(Screen[None]):
         Binding("2", "tab('history')", "History", id="requests.history"),
         Binding("f", "filters", "Filters", id="requests.filters"),
         Binding("n", "new", "New request", id="requests.new"),
+        Binding("c", "settings", "Settings", show=False, id="requests.settings"),
         Binding("ctrl+r", "clear_filters", "Clear filters", show=False, id="requests.clear"),
         Binding("s", "focus_search", "Search box", show=False, priority=True, id="requests.search"),
         Binding("r", "refresh", "Refresh", show=False, id="requests.refresh"),
@@ -253,7 +195,7 @@ class DisconnectionsScreen(Screen[None]):
         self.fetching = True
         self.paging = False
         self.kpis: DisconnectionKpis | None = None
-        self._debounce: Timer | None = None
+        self._debounce = Debouncer(self, self.DEBOUNCE, self._search_now)
 
     def compose(self) -> ComposeResult:
         app = cso_app(self)
@@ -454,28 +396,20 @@ class DisconnectionsScreen(Screen[None]):
 
     @on(Input.Changed, "#request-search")
     def _term_changed(self, _event: Input.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
         self.seq += 1  # what is shown no longer matches the box
         self.fetching = True
         self._status("Searching…")
-        seq = self.seq
-        self._debounce = self.set_timer(self.DEBOUNCE, lambda: self._search_now(seq))
+        self._debounce.poke()
 
-    def _search_now(self, seq: int) -> None:
-        self._debounce = None
-        if seq == self.seq:
-            self._apply({"text": self.search_box.value})
+    def _search_now(self) -> None:
+        self._apply({"text": self.search_box.value})
 
     def action_box_enter(self) -> None:
         from textual.actions import SkipAction
 
         if self.focused is not self.search_box:
             raise SkipAction()
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
-            self._apply({"text": self.search_box.value})
+        self._debounce.flush()
         self.action_to_table()
 
     def _apply(self, change: dict[str, Any]) -> None:
@@ -513,6 +447,10 @@ class DisconnectionsScreen(Screen[None]):
 
     def action_new(self) -> None:
         cso_app(self).new_request()
+
+    def action_settings(self) -> None:
+        """The disconnection settings (reasons, slots, SLA, checklist...)."""
+        cso_app(self).open_disconnection_settings()
 
     def action_refresh(self) -> None:
         self.reload()
@@ -554,7 +492,7 @@ class DisconnectionsScreen(Screen[None]):
 FILTER_FIELDS = ("statuses", "request_types", "priorities", "created_from", "created_to")
 
 
-class RequestFiltersScreen(ModalScreen[DisconnectionQuery | None]):
+class RequestFiltersScreen(CheckedFiltersScreen[DisconnectionQuery]):
     """Answers the filters chosen (checked by the backend first), or None when cancelled."""
 
     HELP_TITLE = "Filter requests"
@@ -568,16 +506,8 @@ class RequestFiltersScreen(ModalScreen[DisconnectionQuery | None]):
         Binding("f1", "app.help", "Help", id="requests.filters.help"),
     ]
 
-    class Checked(Message):
-        def __init__(self, query: DisconnectionQuery, error: BaseException | None) -> None:
-            super().__init__()
-            self.query = query
-            self.error = error
-
-    def __init__(self, query: DisconnectionQuery) -> None:
-        super().__init__()
-        self.current = query
-        self.checking = False
+    FIELDS = ("created_from", "created_to")
+    STATUS_ID = "request-filters-status"
 
     def compose(self) -> ComposeResult:
         query = self.current
@@ -631,71 +561,8 @@ class RequestFiltersScreen(ModalScreen[DisconnectionQuery | None]):
             }
         )
 
-    def action_apply(self) -> None:
-        # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._apply)
-
-    def _apply(self) -> None:
-        if self.checking:
-            return
-        self._clear_errors()
-        try:
-            query = self.chosen()
-        except ValidationError as exc:
-            self._show_error(exc)
-            return
-        self.checking = True
-        self._status("Checking…")
-        self.check(query)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="requests-filters")
-    def check(self, query: DisconnectionQuery) -> None:
-        """Ask the backend whether it takes these filters (one row)."""
-        app = cso_app(self)
-        backend, session = app.backend, app.session
-        if backend is None or session is None:
-            return
-        try:
-            backend.list_disconnection_requests(session.token, query, None, 1)
-        except Exception as exc:
-            self.post_message(self.Checked(query, exc))
-            return
-        self.post_message(self.Checked(query, None))
-
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
-        self.checking = False
-        error = message.error
-        if error is None:
-            self.dismiss(message.query)
-            return
-        if isinstance(error, ValidationError):
-            self._show_error(error)
-            return
-        cso_app(self).backend_trouble(error)
-        self._status(
-            f"Filters not applied: {escape_markup(describe_error(error))} "
-            "Your choices are kept: press enter to try again.",
-            tone="error",
-        )
-
-    def _show_error(self, error: ValidationError) -> None:
-        field = error.field
-        if field not in ("created_from", "created_to"):
-            self._status(escape_markup(error.message), tone="error")
-            return
-        label = self.query_one(f"#filter-{field}-error", Label)
-        label.update(escape_markup(error.message))
-        label.add_class("-shown")
-        self.query_one(f"#filter-{field}", Input).focus()
-        self._status("Fix the field marked above, then press enter.", tone="error")
-
-    def _clear_errors(self) -> None:
-        for label in self.query(".field-error"):
-            if isinstance(label, Label):
-                label.update("")
-                label.remove_class("-shown")
-        self._status("")
+    def probe(self, backend: Backend, token: str, query: DisconnectionQuery) -> None:
+        backend.list_disconnection_requests(token, query, None, 1)
 
     def action_reset(self) -> None:
         for box in self.query(TickBox):
@@ -704,11 +571,3 @@ class RequestFiltersScreen(ModalScreen[DisconnectionQuery | None]):
             self.query_one(f"#filter-{name}", Input).value = ""
         self._clear_errors()
         self._status("Cleared: press enter to show every request of the tab.")
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def _status(self, text: str, tone: str = "") -> None:
-        status = self.query_one("#request-filters-status", Static)
-        status.update(text)
-        status.set_class(tone == "error", "-error")

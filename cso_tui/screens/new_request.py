@@ -26,13 +26,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
 from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from cso_tui import documents
 from cso_tui.formatting import format_date
-from cso_tui.screens.base import cso_app, describe_error, escape_markup, focus_now
+from cso_tui.screens.base import Debouncer, cso_app, describe_error, escape_markup, focus_now
 from cso_tui.screens.profile_actions import parse_date
 from cso_tui.services.errors import ConflictError, ValidationError
 from cso_tui.services.schemas import NewDisconnectionRequest
@@ -124,7 +123,7 @@ class NewRequestScreen(Screen[str | None]):
         self.customer: ConsumerHit | None = None
         self.settings: DisconnectionSettings | None = None
         self.seq = 0
-        self._debounce: Timer | None = None
+        self._debounce = Debouncer(self, self.DEBOUNCE, self._search_now)
         self.keys: dict[str, str] = {}  # request body -> idempotency key (a retry is not twice)
 
     def compose(self) -> ComposeResult:
@@ -195,7 +194,7 @@ class NewRequestScreen(Screen[str | None]):
         self.load_settings()
         self.set_interval(RENEW_MINUTES * 60, self.renew)
         if self.first_account:
-            self._search_now(self.seq)
+            self._search_now()
 
     # ------------------------------------------------------------ settings
 
@@ -263,16 +262,11 @@ class NewRequestScreen(Screen[str | None]):
 
     @on(Input.Changed, "#customer-search")
     def _term_changed(self, _event: Input.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
         self.seq += 1
-        seq = self.seq
-        self._debounce = self.set_timer(self.DEBOUNCE, lambda: self._search_now(seq))
+        self._debounce.poke()
 
-    def _search_now(self, seq: int) -> None:
-        self._debounce = None
-        if seq != self.seq:
-            return
+    def _search_now(self) -> None:
+        seq = self.seq
         term = self.query_one("#customer-search", Input).value.strip()
         if not term:
             self._show_hits([])

@@ -13,12 +13,11 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from cso_tui.formatting import format_money
-from cso_tui.screens.base import cso_app, describe_error, escape_markup, focus_now
+from cso_tui.screens.base import Debouncer, cso_app, describe_error, escape_markup, focus_now
 from cso_tui.screens.profile_lists import hanging_grid
 from cso_tui.screens.profile_pane import ProfilePane
 from cso_tui.screens.profile_text import ACTIVITY_CATEGORIES, long_datetime, plural
@@ -78,7 +77,7 @@ class ActivityPane(ProfilePane):
         self.items: list[ActivityOut] = []
         self.next_cursor: str | None = None
         self.paging = False
-        self._debounce: Timer | None = None
+        self._debounce = Debouncer(self, self.DEBOUNCE, self._search_now)
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(classes="filter-bar"):
@@ -214,9 +213,7 @@ class ActivityPane(ProfilePane):
     @on(Input.Changed, "#activity-search")
     def _text_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(self.DEBOUNCE, self._search_now)
+        self._debounce.poke()
 
     @on(Input.Submitted, "#activity-search")
     def _text_submitted(self, event: Input.Submitted) -> None:
@@ -225,9 +222,7 @@ class ActivityPane(ProfilePane):
         self.query_one("#activity-scroll", VerticalScroll).focus()
 
     def _search_now(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
+        self._debounce.cancel()
         text = self.query_one("#activity-search", Input).value.strip()
         if text != self.query_now.text:
             self.query_now = Query(self.query_now.category, text)

@@ -11,7 +11,6 @@ in a thread worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -39,28 +38,29 @@ from cso_tui.screens.base import (
 from cso_tui.screens.consumer_list import (
     STATUS_COLOUR,
     NoteScreen,
-    ThemedTable,
+    PagedTable,
     TickRadio,
     coloured,
+    plain_cell,
 )
 from cso_tui.screens.profile_actions import STRPTIME, parse_date
 from cso_tui.services.errors import PermissionDeniedError, SessionExpiredError, ValidationError
+from cso_tui.services.schemas import RecoveryRow
 from cso_tui.widgets.badges import (
     CONSUMER_STATUS,
     PAYMENT_STANDING,
     Badge,
     badge_for,
 )
+from cso_tui.widgets.fit_table import Col
 from cso_tui.widgets.inputs import OrderedInput
 from cso_tui.widgets.kpi import KpiCard
 
 if TYPE_CHECKING:
-    from cso_tui.config import DisplaySettings
     from cso_tui.services.schemas import (
         BulkResult,
         ConsumerKpis,
         RecoveryPage,
-        RecoveryRow,
     )
 
 #: Seconds between refreshes of the cards.
@@ -84,141 +84,50 @@ BAND_COLOUR = {
     "Poor": "orange",
     "At Risk": "red",
 }
-CELL_PADDING = 1
-SCROLLBAR = 2
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int
-    flex: int = 0
-    right: bool = False
-
-
-ACCOUNT = Column("account", "Account", 8)
-NAME = Column("name", "Name", 12, flex=1)
-BALANCE = Column("balance", "Balance", 11, right=True)
-DAYS = Column("days", "Days", 4, right=True)
-RISK_COL = Column("risk", "Risk", 10)
-COMPLIANCE = Column("compliance", "Compl.", 6, right=True)
-HEALTH = Column("health", "Health", 13)
-STATUS = Column("status", "Status", 14)
-PAYMENT = Column("payment", "Payment", 12)
+ACCOUNT = Col("account", "Account", 8)
+NAME = Col("name", "Name", 12, flex=1)
+BALANCE = Col("balance", "Balance", 11, right=True)
+DAYS = Col("days", "Days", 4, right=True)
+RISK_COL = Col("risk", "Risk", 10)
+COMPLIANCE = Col("compliance", "Compl.", 6, right=True)
+# dropped first when the terminal is narrow: payment, status, health (the risk figures stay)
+HEALTH = Col("health", "Health", 13, drop=1)
+STATUS = Col("status", "Status", 14, drop=2)
+PAYMENT = Col("payment", "Payment", 12, drop=3)
 ALL_COLUMNS = (ACCOUNT, NAME, BALANCE, DAYS, RISK_COL, COMPLIANCE, HEALTH, STATUS, PAYMENT)
-#: Dropped first when the terminal is narrow (the risk figures stay).
-DROP_ORDER = (PAYMENT, STATUS, HEALTH)
 
 
-def plan_columns(width: int, account_width: int) -> list[tuple[Column, int]]:
-    account = Column(ACCOUNT.key, ACCOUNT.label, max(ACCOUNT.width, account_width))
-    chosen = [account if c is ACCOUNT else c for c in ALL_COLUMNS]
-
-    def need(cols: Sequence[Column]) -> int:
-        return sum(c.width + 2 * CELL_PADDING for c in cols)
-
-    for column in DROP_ORDER:
-        if need(chosen) <= width:
-            break
-        chosen.remove(column)
-    spare = max(width - need(chosen), 0)
-    weights = sum(c.flex for c in chosen) or 1
-    return [(c, c.width + spare * c.flex // weights) for c in chosen]
-
-
-class RecoveryTable(ThemedTable):
-    """Collection accounts, one row per account (row key = account no)."""
+class RecoveryTable(PagedTable[RecoveryRow]):
+    """Collection accounts, one row per account (row key = account no), highest balance
+    first."""
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Profile", id="collections.open"),
     ]
+    COLUMNS = ALL_COLUMNS
+    SORTED = BALANCE.key
 
-    def __init__(self, display: DisplaySettings, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.display_settings = display
-        self.rows_shown: list[RecoveryRow] = []
-
-    @property
-    def highlighted(self) -> RecoveryRow | None:
-        if not self.rows_shown or not 0 <= self.cursor_row < len(self.rows_shown):
-            return None
-        return self.rows_shown[self.cursor_row]
-
-    def row_of(self, account_no: str) -> RecoveryRow | None:
-        return next((r for r in self.rows_shown if r.account_no == account_no), None)
-
-    def show_rows(self, rows: Sequence[RecoveryRow]) -> None:
-        self.rows_shown = list(rows)
-        self._relayout(force=True)
-
-    def append_rows(self, rows: Iterable[RecoveryRow]) -> int:
-        seen = {r.account_no for r in self.rows_shown}
-        new = [r for r in rows if r.account_no not in seen]
-        self.rows_shown.extend(new)
-        if self._account_width() != next(
-            (w for c, w in self._plan if c.key == ACCOUNT.key), ACCOUNT.width
-        ):
-            self._relayout(force=True)
-            return len(new)
-        for row in new:
-            self.add_row(*self._cells(row), key=row.account_no)
-        return len(new)
-
-    def _account_width(self) -> int:
-        longest = max((len(r.account_no) for r in self.rows_shown), default=0)
-        return min(max(ACCOUNT.width, longest), 24)
-
-    def _relayout(self, force: bool = False) -> None:
-        width = self.size.width - SCROLLBAR
-        if width <= 0:
-            width = 78
-        plan = plan_columns(width, self._account_width())
-        if force or [(c.key, w) for c, w in plan] != [(c.key, w) for c, w in self._plan]:
-            self._plan = plan
-            self._rebuild()
-
-    def _rebuild(self) -> None:
-        row = self.cursor_row
-        self.clear(columns=True)
-        for column, width in self._plan:
-            label = Text(column.label, justify="right" if column.right else "left")
-            if column.key == BALANCE.key:
-                label = Text(f"{column.label} ↓", justify="right")
-            self.add_column(label, width=width, key=column.key)
-        for recovery in self.rows_shown:
-            self.add_row(*self._cells(recovery), key=recovery.account_no)
-        if self.rows_shown:
-            self.move_cursor(row=min(max(row, 0), len(self.rows_shown) - 1), animate=False)
-
-    def _cells(self, row: RecoveryRow) -> list[Text]:
-        return [self._cell(column.key, row) for column, _width in self._plan]
+    def row_key(self, row: RecoveryRow) -> str:
+        return row.account_no
 
     def _cell(self, key: str, row: RecoveryRow) -> Text:
-        def plain(value: str, right: bool = False) -> Text:
-            return Text(
-                value,
-                justify="right" if right else "left",
-                no_wrap=True,
-                overflow="ellipsis",
-                end="",
-            )
-
         if key == "account":
-            return plain(row.account_no)
+            return plain_cell(row.account_no)
         if key == "name":
-            return plain(row.name)
+            return plain_cell(row.name)
         if key == "balance":
-            return plain(format_money(row.balance, self.display_settings.currency_symbol), True)
+            return plain_cell(
+                format_money(row.balance, self.display_settings.currency_symbol), True
+            )
         if key == "days":
-            return plain(f"{row.days_past_due:,}", True)
+            return plain_cell(f"{row.days_past_due:,}", True)
         if key == "risk":
             badge = badge_for(row.risk, RISK)
             return coloured(badge.text(), RISK_COLOUR.get(row.risk), self._colours)
         if key == "compliance":
             if row.compliance is None:
                 return Text("—", style="dim", justify="right", end="")
-            return plain(f"{row.compliance}%", True)
+            return plain_cell(f"{row.compliance}%", True)
         if key == "health":
             text = f"{row.health} {row.health_band}"
             return coloured(text, BAND_COLOUR.get(row.health_band), self._colours)

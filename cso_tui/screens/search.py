@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from cso_tui.models.enums import SearchKind
 from cso_tui.screens.base import (
     ConnectionRestored,
+    Debouncer,
     SessionResumed,
     cso_app,
     describe_error,
@@ -115,7 +115,7 @@ class SearchScreen(Screen[None]):
         self.paging = False
         self.searching = False
         self.details_account: str | None = None
-        self._debounce: Timer | None = None
+        self._debounce = Debouncer(self, self.DEBOUNCE, self._search_now)
         self._focus_results_when_ready = False
         self.failed: tuple[int, str, str | None] | None = None  # (seq, term, cursor) to retry
 
@@ -166,9 +166,7 @@ class SearchScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def _term_changed(self, event: Input.Changed) -> None:
         self.seq += 1
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
+        self._debounce.cancel()
         if not event.value.strip():
             # already loaded by the backend by now: the import is a dictionary look-up
             from cso_tui.services.schemas import SearchPage
@@ -178,21 +176,16 @@ class SearchScreen(Screen[None]):
             return
         self.searching = True
         self._status("Searching…")
-        seq = self.seq
-        self._debounce = self.set_timer(self.DEBOUNCE, lambda: self._search_now(seq))
+        self._debounce.poke()
 
-    def _search_now(self, seq: int) -> None:
-        self._debounce = None
-        if seq == self.seq:
-            self.search(seq, self.term)
+    def _search_now(self) -> None:
+        self.search(self.seq, self.term)
 
     @on(Input.Submitted, "#search")
     def _term_submitted(self) -> None:
-        if self._debounce is not None:  # typed faster than the pause: search at once
-            self._debounce.stop()
-            self._debounce = None
+        if self._debounce.pending:  # typed faster than the pause: search at once
             self._focus_results_when_ready = True
-            self.search(self.seq, self.term)
+            self._debounce.flush()
         elif self.searching:
             self._focus_results_when_ready = True
         else:
