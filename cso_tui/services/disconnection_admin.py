@@ -10,6 +10,7 @@ requests already point at is deactivated, never deleted: the requests keep their
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,7 @@ from cso_tui.models import (
     TimeSlot,
 )
 from cso_tui.services.errors import NotFoundError, ValidationError
+from cso_tui.services.rules import guardrails as guardrail_rules
 from cso_tui.services.rules.disconnection_defaults import SLA_TARGETS
 from cso_tui.services.schemas import (
     ChecklistIn,
@@ -45,6 +47,8 @@ from cso_tui.services.schemas import (
     TimeSlotAdminOut,
     TimeSlotIn,
 )
+
+_LOG = logging.getLogger(__name__)
 
 PRIORITIES = ("high", "medium", "low")
 APPLIES_TO = ("disconnection", "reconnection")
@@ -81,7 +85,8 @@ def lock(s: Session) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def _setting(conn: Connection, key: str) -> Any:
+def setting(conn: Connection, key: str) -> Any:
+    """The database setting ``key`` (app_setting, JSON), or None."""
     row = conn.execute(text("SELECT value FROM app_setting WHERE key = :k"), {"k": key}).first()
     value = row[0] if row else None
     return json.loads(value) if isinstance(value, str) else value
@@ -105,8 +110,8 @@ def slot_label(start: int, end: int) -> str:
 def calendar_of(conn: Connection) -> SlaCalendarSettings:
     """The stored calendar as the screen shows it (a malformed one: around the clock, as
     the SLA clock then runs)."""
-    value = _setting(conn, "sla_calendar")
-    pause = _setting(conn, "sla_pause_on_hold") is True
+    value = setting(conn, "sla_calendar")
+    pause = setting(conn, "sla_pause_on_hold") is True
     if not isinstance(value, dict):
         return SlaCalendarSettings(pause_on_hold=pause)
     try:
@@ -122,17 +127,25 @@ def calendar_of(conn: Connection) -> SlaCalendarSettings:
 
 
 def guardrails_of(conn: Connection) -> DisconnectionGuardrails:
-    value = _setting(conn, "disconnection_guardrails")
-    if not isinstance(value, dict):
+    """The ``disconnection_guardrails`` setting; the defaults (the seed's behaviour) when it
+    is absent, and, with a warning in the log, when it is malformed."""
+    value = setting(conn, "disconnection_guardrails")
+    if value is None:
         return DisconnectionGuardrails()
     try:
-        return DisconnectionGuardrails.model_validate(value)
-    except PydanticError:
+        rails = DisconnectionGuardrails.model_validate(value)
+    except ValueError as exc:  # pydantic's ValidationError is one
+        _LOG.warning("disconnection_guardrails setting ignored (%s): the defaults apply", exc)
         return DisconnectionGuardrails()
+    problem = guardrail_rules.settings_problem(rails)
+    if problem is not None:
+        _LOG.warning("disconnection_guardrails setting ignored (%s): the defaults apply", problem)
+        return DisconnectionGuardrails()
+    return rails
 
 
 def required_of(conn: Connection) -> int | None:
-    value = _setting(conn, "checklist_required")
+    value = setting(conn, "checklist_required")
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
@@ -156,6 +169,24 @@ def slot_used(conn: Connection, label: str) -> bool:
         text("SELECT 1 FROM disconnection_request WHERE time_slot = :l LIMIT 1"), {"l": label}
     ).first()
     return row is not None
+
+
+def sla_targets(conn: Connection) -> list[SlaTargetOut]:
+    """The SLA targets per request type, in hours (the create form's and the settings')."""
+    return [
+        SlaTargetOut(
+            request_type=r.request_type,
+            acknowledgement_hours=Decimal(str(r.acknowledgement_hours)),
+            response_hours=Decimal(str(r.response_hours)),
+            resolution_hours=Decimal(str(r.resolution_hours)),
+        )
+        for r in conn.execute(
+            text(
+                "SELECT request_type, acknowledgement_hours, response_hours, resolution_hours "
+                "FROM sla_target ORDER BY request_type"
+            )
+        )
+    ]
 
 
 def admin_settings(conn: Connection, message: str = "") -> DisconnectionAdminSettings:
@@ -201,20 +232,7 @@ def admin_settings(conn: Connection, message: str = "") -> DisconnectionAdminSet
             )
         )
     ]
-    targets = [
-        SlaTargetOut(
-            request_type=r.request_type,
-            acknowledgement_hours=Decimal(str(r.acknowledgement_hours)),
-            response_hours=Decimal(str(r.response_hours)),
-            resolution_hours=Decimal(str(r.resolution_hours)),
-        )
-        for r in conn.execute(
-            text(
-                "SELECT request_type, acknowledgement_hours, response_hours, resolution_hours "
-                "FROM sla_target ORDER BY request_type"
-            )
-        )
-    ]
+    targets = sla_targets(conn)
     executed = _executed(conn)
     checklist = [
         ChecklistItemOut(id=r.id, text=r.text, active=bool(r.active), used=executed)

@@ -166,7 +166,6 @@ from cso_tui.services.schemas import (
     SlaMetricOut,
     SlaOut,
     SlaTargetIn,
-    SlaTargetOut,
     TimelineEventOut,
     TimeSlotIn,
     TimeSlotOut,
@@ -795,20 +794,7 @@ class LocalBackend:
                     )
                 )
             ]
-            targets = [
-                SlaTargetOut(
-                    request_type=r.request_type,
-                    acknowledgement_hours=Decimal(str(r.acknowledgement_hours)),
-                    response_hours=Decimal(str(r.response_hours)),
-                    resolution_hours=Decimal(str(r.resolution_hours)),
-                )
-                for r in conn.execute(
-                    text(
-                        "SELECT request_type, acknowledgement_hours, response_hours, "
-                        "resolution_hours FROM sla_target ORDER BY request_type"
-                    )
-                )
-            ]
+            targets = dsa.sla_targets(conn)
             checklist = [
                 row[0]
                 for row in conn.execute(
@@ -1118,23 +1104,7 @@ class LocalBackend:
         return self._once(actor, idempotency_key, "set_deposit_use", payload, SettlementOut, act)
 
     def _guardrails(self, conn: Connection) -> DisconnectionGuardrails:
-        """The ``disconnection_guardrails`` setting; the defaults (the seed's behaviour) when
-        it is absent, and, with a warning in the log, when it is malformed."""
-        value = _setting(conn, "disconnection_guardrails")
-        if value is None:
-            return DisconnectionGuardrails()
-        try:
-            rails = DisconnectionGuardrails.model_validate(value)
-        except ValueError as exc:  # pydantic's ValidationError is one
-            _LOG.warning("disconnection_guardrails setting ignored (%s): the defaults apply", exc)
-            return DisconnectionGuardrails()
-        problem = guardrails.settings_problem(rails)
-        if problem is not None:
-            _LOG.warning(
-                "disconnection_guardrails setting ignored (%s): the defaults apply", problem
-            )
-            return DisconnectionGuardrails()
-        return rails
+        return dsa.guardrails_of(conn)
 
     def _holidays(self, conn: Connection) -> dict[date, str]:
         """The holiday calendar (table ``holiday``): day -> name."""
@@ -3781,11 +3751,7 @@ def _plain_text(field: str, value: str | None, label: str, max_len: int) -> str 
     return text_
 
 
-def _setting(conn: Connection, key: str) -> Any:
-    """The database setting ``key`` (app_setting, JSON), or None."""
-    row = conn.execute(text("SELECT value FROM app_setting WHERE key = :k"), {"k": key}).first()
-    value = row[0] if row else None
-    return json.loads(value) if isinstance(value, str) else value
+_setting = dsa.setting  # the database setting ``key`` (app_setting, JSON), or None
 
 
 def _account_list(account_nos: list[str]) -> list[str]:
