@@ -126,6 +126,8 @@ def order_fields(order: RequestServiceOrderOut, display: DisplaySettings) -> lis
 class ServiceOrdersPane(WorkPane):
     """Seed 003 "Service order tab"."""
 
+    FIELD_BOXES = {"template_code": "so-template", "scheduled_date": "so-date",
+                   "remarks": "so-remarks"}  # fmt: skip
     BINDINGS = [
         Binding("ctrl+s", "add", "Add service order", priority=True, id="request.so.add"),
     ]
@@ -174,8 +176,7 @@ class ServiceOrdersPane(WorkPane):
         if what == "add":
             self.saving = False
         if error is not None:
-            if what == "add" and isinstance(error, ValidationError) and error.field:
-                self._mark(error)
+            if what == "add" and isinstance(error, ValidationError) and self.mark(error):
                 return
             if what == "templates":
                 self.query_one("#so-types-note", Static).update(
@@ -248,23 +249,13 @@ class ServiceOrdersPane(WorkPane):
             day = parse_date("scheduled_date", self.query_one("#so-date", Input).value,
                              self.display_settings)  # fmt: skip
         except ValidationError as error:
-            self._mark(error)
+            self.mark(error)
             return
         order = NewRequestServiceOrder(template_code=code, scheduled_date=day,
                                        remarks=remarks or None)  # fmt: skip
         self.saving = True
         self.status("Creating the service order…")
         self.ask("add", "create_request_service_order", order, self.key)
-
-    def _mark(self, error: ValidationError) -> None:
-        box = {"template_code": "so-template", "scheduled_date": "so-date",
-               "remarks": "so-remarks"}.get(error.field or "")  # fmt: skip
-        if box is None:
-            self.status(error.message, "error")
-            return
-        self.field_error(box, error.message)
-        focus_now(self.query_one(f"#{box}"))
-        self.status("Fix the field marked above, then ctrl+s.", "error")
 
     @on(Button.Pressed, "#so-add")
     def _add_pressed(self, event: Button.Pressed) -> None:
@@ -395,6 +386,7 @@ def message_text(entry: RequestMessageOut, display: DisplaySettings) -> Text:
 class CommunicationPane(WorkPane):
     """Seed 003 "communication tab"."""
 
+    FIELD_BOXES = {"kind": "comm-kind", "subject": "comm-subject", "body": "comm-body"}
     BINDINGS = [
         Binding("ctrl+s", "add", "Add", priority=True, id="request.comm.add"),
     ]
@@ -455,14 +447,8 @@ class CommunicationPane(WorkPane):
         if what == "add":
             self.saving = False
         if error is not None:
-            if what == "add" and isinstance(error, ValidationError) and error.field:
-                box = {"kind": "comm-kind", "subject": "comm-subject",
-                       "body": "comm-body"}.get(error.field)  # fmt: skip
-                if box is not None:
-                    self.field_error(box, error.message)
-                    focus_now(self.query_one(f"#{box}"))
-                    self.status("Fix the field marked above, then ctrl+s.", "error")
-                    return
+            if what == "add" and isinstance(error, ValidationError) and self.mark(error):
+                return
             if what == "list":
                 self.query_one("#comm-list", Static).update(
                     f"Cannot load: {escape_markup(describe_error(error))} (r tries again)"

@@ -116,6 +116,20 @@ class WorkPane(VerticalScroll):
         if text:
             label.scroll_visible(animate=False)  # the outcome in sight, wherever the focus is
 
+    #: a service field name -> the box (id) its refusals show under
+    FIELD_BOXES: dict[str, str] = {}
+
+    def mark(self, error: ValidationError) -> bool:
+        """Show a refusal under the box of the field it names, the focus there; False when
+        no box here has that field."""
+        box = self.FIELD_BOXES.get(error.field or "")
+        if box is None:
+            return False
+        self.field_error(box, error.message)
+        focus_now(self.query_one(f"#{box}"))
+        self.status("Fix the field marked above, then ctrl+s.", "error")
+        return True
+
     def trouble(self, error: BaseException, what: str) -> None:
         cso_app(self).backend_trouble(error)
         if isinstance(error, ConflictError | NotFoundError | ValidationError):
