@@ -687,7 +687,8 @@ class DisconnectionSettingsScreen(Screen[None]):
     # ------------------------------------------------------------ loading
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings-load")
-    def load(self) -> None:
+    def load(self, what: str = "load") -> None:
+        """Read the settings; answered as ``what`` (load: the first time, reload: r)."""
         app = cso_app(self)
         backend, session = app.backend, app.session
         if backend is None or session is None:
@@ -695,9 +696,9 @@ class DisconnectionSettingsScreen(Screen[None]):
         try:
             settings = backend.disconnection_admin_settings(session.token)
         except Exception as exc:
-            self.post_message(Answered("load", None, exc))
+            self.post_message(Answered(what, None, exc))
             return
-        self.post_message(Answered("load", settings, None))
+        self.post_message(Answered(what, settings, None))
 
     @work(thread=True, exit_on_error=False, group="settings-change")
     def change(self, what: str, method: str, *arguments: Any) -> None:
@@ -1068,18 +1069,8 @@ class DisconnectionSettingsScreen(Screen[None]):
         self._status("Loading the settings…")
         self.reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="settings-load")
     def reload(self) -> None:
-        app = cso_app(self)
-        backend, session = app.backend, app.session
-        if backend is None or session is None:
-            return
-        try:
-            settings = backend.disconnection_admin_settings(session.token)
-        except Exception as exc:
-            self.post_message(Answered("reload", None, exc))
-            return
-        self.post_message(Answered("reload", settings, None))
+        self.load("reload")
 
     def action_back(self) -> None:
         if self.refused is None and is_typing(self):
