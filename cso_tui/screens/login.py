@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from cso_tui.screens.base import cso_app, describe_error
 from cso_tui.services.backend import Backend
 from cso_tui.services.errors import AccountLockedError, AuthenticationError, ValidationError
-from cso_tui.widgets.inputs import OrderedInput
+from cso_tui.widgets.inputs import OrderedInput, after_queued
 
 if TYPE_CHECKING:
     from cso_tui.services.schemas import BackendInfo, SessionInfo
@@ -207,17 +207,15 @@ class LoginScreen(Screen[None]):
 
     def action_enter(self) -> None:
         # A priority binding runs as the key arrives, while keys typed just before it may
-        # still wait in the field's queue: moving focus must happen now (so the next keys go
-        # to the next field), but reading the fields must wait behind those queued keys.
+        # still wait in the fields' queues: moving focus must happen now (so the next keys go
+        # to the next field), but reading the fields must wait behind those queued keys, in
+        # both fields (after "user, tab, password" the user name's may run last).
         username = self.query_one("#username", Input)
         password = self.query_one("#password", Input)
-        if self.focused is username:
-            if password.value:
-                username.call_later(self.submit)
-            else:
-                self.set_focus(password)
-        elif self.focused is password:
-            password.call_later(self.submit)
+        if self.focused is username and not password.value:
+            self.set_focus(password)
+        elif self.focused in (username, password):
+            after_queued((username, password), self.submit)
         else:
             raise SkipAction()  # the demo user list chooses with enter
 

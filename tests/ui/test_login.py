@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from textual.widgets import Input, Label, OptionList, Static
 
 from cso_tui.config import SessionSettings
@@ -134,6 +135,27 @@ async def test_success_lands_on_search_and_records_the_landing(demo_url: str) ->
             )
         ]
         assert events == ["Viewed_Landing_Page"]
+
+
+async def test_landing_usage_event_is_written_off_the_ui_thread(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Usage tracking never holds up or breaks the login: it is written from a worker, and an
+    unreachable backend there starts the probe (from the UI thread it crashed the app)."""
+    on_ui_thread: list[bool] = []
+
+    def unreachable(token: str, event: str, properties: dict[str, object]) -> None:
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        raise UnavailableError("The server does not answer.")
+
+    app = make_app(demo_url)
+    async with app.run_test() as pilot:
+        await connected(pilot)
+        monkeypatch.setattr(app.backend, "record_usage", unreachable)
+        await login(pilot)
+        await wait_until(pilot, lambda: app.offline, "the connection probe")
+        assert isinstance(app.screen, SearchScreen)
+    assert on_ui_thread == [False]
 
 
 async def test_factory_failure_shows_the_error_and_retries(demo_url: str) -> None:
