@@ -99,3 +99,15 @@ class Debouncer:
             return False
         self._act()
         return True
+
+
+def after_typing(node: DOMNode, callback: Callable[[], object]) -> None:
+    """Call ``callback`` once every field under ``node`` has handled the keys typed so far
+    (and none typed later). A priority key (ctrl+s, enter) runs as it arrives, while keys
+    typed just before it may still wait in their fields' queues, each field its own, run in
+    no set order: "first name, tab, last name, ctrl+s" must save both names."""
+    from textual.widget import Widget
+
+    from cso_tui.widgets.inputs import after_queued
+
+    after_queued([w for w in node.query(Widget) if w.can_focus], callback)

@@ -46,6 +46,7 @@ from cso_tui.screens.base import (
     ConnectionRestored,
     Debouncer,
     SessionResumed,
+    after_typing,
     cso_app,
     describe_error,
     escape_markup,
@@ -1256,7 +1257,7 @@ class CheckedFiltersScreen(ModalScreen["QueryT | None"], Generic[QueryT]):
 
     def action_apply(self) -> None:
         # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._apply)
+        after_typing(self, self._apply)
 
     def _apply(self) -> None:
         if self.checking:
@@ -1585,7 +1586,7 @@ class BulkFormScreen(ModalScreen["BulkResult | None"]):
         return self._keys.setdefault(body, uuid.uuid4().hex)
 
     def action_send(self) -> None:
-        (self.focused or self).call_later(self._send)
+        after_typing(self, self._send)
 
     def _send(self) -> None:
         if self.sending:

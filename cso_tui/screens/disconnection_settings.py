@@ -46,6 +46,7 @@ from cso_tui.formatting import format_date
 from cso_tui.screens.base import (
     ConnectionRestored,
     SessionResumed,
+    after_typing,
     cso_app,
     describe_error,
     escape_markup,
@@ -290,7 +291,7 @@ class SettingsForm(ModalScreen["DisconnectionAdminSettings | None"]):
 
     def action_save(self) -> None:
         # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._save)
+        after_typing(self, self._save)
 
     def _save(self) -> None:
         if self.saving:
@@ -994,7 +995,7 @@ class DisconnectionSettingsScreen(Screen[None]):
 
     def action_save(self) -> None:
         # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._save_form)
+        after_typing(self, self._save_form)
 
     def _save_form(self) -> None:
         if self.settings is None or self.busy:

@@ -26,6 +26,7 @@ from textual.widgets import Footer, Input, Label, Static
 from cso_tui.screens.base import (
     ConnectionRestored,
     SessionResumed,
+    after_typing,
     cso_app,
     describe_error,
     escape_markup,
@@ -157,7 +158,7 @@ class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
 
     def action_save(self) -> None:
         # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._save)
+        after_typing(self, self._save)
 
     def _save(self) -> None:
         if self.saving:
@@ -304,7 +305,7 @@ class EditConsumerScreen(ModalScreen["ConsumerSummary | None"]):
         self._status("Not saved: the consumer changed (see above).", tone="error")
 
     def action_reapply(self) -> None:
-        (self.focused or self).call_later(self._reapply)
+        after_typing(self, self._reapply)
 
     def _reapply(self) -> None:
         theirs = self.theirs

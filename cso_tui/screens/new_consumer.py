@@ -37,6 +37,7 @@ from textual.widgets.option_list import Option
 from cso_tui.screens.base import (
     ConnectionRestored,
     SessionResumed,
+    after_typing,
     cso_app,
     describe_error,
     escape_markup,
@@ -502,7 +503,7 @@ class NewConsumerScreen(ModalScreen["ConsumerSummary | None"]):
 
     def action_save(self) -> None:
         # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._save)
+        after_typing(self, self._save)
 
     def _save(self) -> None:
         if self.saving:

@@ -31,7 +31,14 @@ from textual.widgets.option_list import Option
 
 from cso_tui import documents
 from cso_tui.formatting import format_date
-from cso_tui.screens.base import Debouncer, cso_app, describe_error, escape_markup, focus_now
+from cso_tui.screens.base import (
+    Debouncer,
+    after_typing,
+    cso_app,
+    describe_error,
+    escape_markup,
+    focus_now,
+)
 from cso_tui.screens.profile_actions import parse_date
 from cso_tui.services.errors import ConflictError, ValidationError
 from cso_tui.services.schemas import NewDisconnectionRequest
@@ -441,7 +448,7 @@ class NewRequestScreen(Screen[str | None]):
 
     def action_review(self) -> None:
         # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._review)
+        after_typing(self, self._review)
 
     def _review(self) -> None:
         for name in FIELDS:

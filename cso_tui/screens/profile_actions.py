@@ -32,6 +32,7 @@ from cso_tui.formatting import format_money
 from cso_tui.screens.base import (
     ConnectionRestored,
     SessionResumed,
+    after_typing,
     cso_app,
     describe_error,
     escape_markup,
@@ -630,7 +631,7 @@ class ActionForm(ModalScreen["Done | None"]):
 
     def action_save(self) -> None:
         # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._save)
+        after_typing(self, self._save)
 
     def _save(self) -> None:
         if self.saving:

@@ -28,7 +28,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, RadioSet, S
 
 from cso_tui import documents
 from cso_tui.formatting import format_date, format_datetime
-from cso_tui.screens.base import cso_app, describe_error, escape_markup, focus_now
+from cso_tui.screens.base import after_typing, cso_app, describe_error, escape_markup, focus_now
 from cso_tui.screens.consumer_list import TickRadio
 from cso_tui.screens.profile_actions import parse_date
 from cso_tui.screens.request_work import Done, WorkPane, field_row
@@ -236,7 +236,7 @@ class ServiceOrdersPane(WorkPane):
 
     def action_add(self) -> None:
         # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.screen.focused or self).call_later(self._add)
+        after_typing(self, self._add)
 
     def _add(self) -> None:
         if self.saving or not self.open_request:
@@ -474,7 +474,7 @@ class CommunicationPane(WorkPane):
             self.start()
 
     def action_add(self) -> None:
-        (self.screen.focused or self).call_later(self._add)
+        after_typing(self, self._add)
 
     def _add(self) -> None:
         if self.saving:

@@ -37,7 +37,14 @@ from textual.widgets import (
 )
 
 from cso_tui.formatting import format_date, format_datetime, format_money
-from cso_tui.screens.base import cso_app, describe_error, escape_markup, focus_now, is_typing
+from cso_tui.screens.base import (
+    after_typing,
+    cso_app,
+    describe_error,
+    escape_markup,
+    focus_now,
+    is_typing,
+)
 from cso_tui.screens.consumer_list import TickRadio
 from cso_tui.screens.request_comms import CommunicationPane, ServiceOrdersPane
 from cso_tui.screens.request_work import DisconnectPane, FinalBillPane
@@ -638,7 +645,7 @@ class CloseRequestScreen(ModalScreen[bool | None]):
 
     def action_save(self) -> None:
         # a priority key runs as it arrives: read the fields behind the keys typed before it
-        (self.focused or self).call_later(self._save)
+        after_typing(self, self._save)
 
     def _save(self) -> None:
         if self.saving:

@@ -30,7 +30,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioSet, St
 
 from cso_tui import documents
 from cso_tui.formatting import format_date, format_money
-from cso_tui.screens.base import cso_app, describe_error, escape_markup, focus_now
+from cso_tui.screens.base import after_typing, cso_app, describe_error, escape_markup, focus_now
 from cso_tui.screens.consumer_list import TickBox, TickRadio
 from cso_tui.screens.profile_actions import parse_date
 from cso_tui.services.errors import ConflictError, NotFoundError, ValidationError
@@ -402,7 +402,7 @@ class FinalBillPane(WorkPane):
         return out
 
     def action_generate(self) -> None:
-        (self.screen.focused or self).call_later(self._generate)
+        after_typing(self, self._generate)
 
     def _generate(self) -> None:
         self.clear_errors()

@@ -132,3 +132,28 @@ async def test_generate_bill_opens_the_final_bill_tab(demo_url: str) -> None:
         detail = await open_request(pilot)
         await pilot.press("g")
         assert detail.query_one("#request-tabs").active == "bill"  # type: ignore[attr-defined]
+
+
+async def test_ctrl_s_waits_for_every_box_to_handle_its_keys(demo_url: str) -> None:
+    """Each box handles its keys in its own queue, in no set order: "subject, tab, text,
+    ctrl+s" in one burst must send the subject even when the subject's box runs last."""
+    import asyncio
+
+    from .test_inputs import burst
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await open_request(pilot)
+        pane = detail.query_one(CommunicationPane)
+        await pilot.press("m")
+        subject = pane.query_one("#comm-subject", Input)
+        assert app.focused is subject
+        release = asyncio.Event()
+        subject.call_later(release.wait)  # its queue waits...
+        burst(app, *"Visit", "tab", *"Saturday", "ctrl+s")
+        # ...until the text's box has handled the burst (ctrl+s's read included)
+        app.call_later(pane.query_one("#comm-body").call_later, release.set)
+        await wait_until(pilot, lambda: "Email queued" in text_of(pane, ".pane-status"))
+    backend, token = backend_for(demo_url)
+    sent = backend.request_communications(token, "DIS-2024-001234")[0]
+    assert (sent.subject, sent.body) == ("Visit", "Saturday")
