@@ -78,9 +78,12 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
 
 def _where(
     dialect: str, query: DisconnectionQuery, zone: ZoneInfo
-) -> tuple[list[str], dict[str, Any]]:
+) -> tuple[list[str], dict[str, Any], bool]:
+    """The conditions, their parameters, and whether they hold a set of consumers found by
+    the search box (every condition is on the request: consumers found become their ids)."""
     where: list[str] = []
     params: dict[str, Any] = {}
+    by_consumer = False
 
     def any_of(column: str, values: list[str] | tuple[str, ...], name: str) -> None:
         if values:
@@ -111,14 +114,26 @@ def _where(
         detected = detect(term)
         if detected.kind is not SearchKind.EMPTY:
             cond, p = _text_condition(dialect, detected)
-            where.append(cond)
+            # the matching consumers as a set of ids: every condition is then on the request,
+            # so the planner starts from the few consumers found, not from the tab's requests
+            if cond.startswith("c.id IN ("):  # already one (names on SQLite, meters)
+                where.append("d.consumer_id" + cond.removeprefix("c.id"))
+            elif dialect == "postgresql":
+                # an array, found first: as a semi-join PostgreSQL walked the tab's requests
+                # newest first checking each one's consumer (a surname: 0.3 s, 26,000 rows)
+                where.append(
+                    f"d.consumer_id = ANY(ARRAY(SELECT c.id FROM consumer c WHERE {cond}))"
+                )
+            else:
+                where.append(f"d.consumer_id IN (SELECT c.id FROM consumer c WHERE {cond})")
             params.update(p)
+            by_consumer = True
     if dialect == "sqlite":
         # SQLite hands back and compares stored times as naive UTC text
         for key in ("cfrom", "cto"):
             if key in params:
                 params[key] = params[key].replace(tzinfo=None)
-    return where, params
+    return where, params, by_consumer
 
 
 def _row(r: Any) -> DisconnectionRow:
@@ -146,9 +161,14 @@ def list_requests(
     cursor: str | None,
     limit: int,
 ) -> DisconnectionListPage:
-    """One page of requests, newest first (keyset paging on created_at, id)."""
+    """One page of requests, newest first (keyset paging on created_at, id).
+
+    The page's ids and the count read the requests alone (every condition is on them, see
+    :func:`_where`); consumers are joined only for the rows shown. Joined before the sort,
+    a page of the History tab at 1M consumers looked up ~130,000 consumers (2.5 s).
+    """
     query = _validated(query)
-    where, params = _where(dialect, query, zone)
+    where, params, by_consumer = _where(dialect, query, zone)
     page_where = list(where)
     if cursor:
         after = ListCursor.decode(cursor)
@@ -162,11 +182,18 @@ def list_requests(
             key = key.astimezone(UTC).replace(tzinfo=None)
         page_where.append("(d.created_at < :ck OR (d.created_at = :ck AND d.id < :cid))")
         params.update(ck=key, cid=after.last_id)
-    source = "disconnection_request d JOIN consumer c ON c.id = d.consumer_id"
     where_sql = f"WHERE {' AND '.join(page_where)} " if page_where else ""
+    order = "ORDER BY d.created_at DESC, d.id DESC"
+    # the requests of the consumers found are all read anyway: count them in the same pass
+    # (finding the consumers again for a count doubled a common surname's time)
+    counted_here = by_consumer and cursor is None
+    total = ", shown.total" if counted_here else ""
+    window = ", count(*) OVER () AS total" if counted_here else ""
     sql = (
-        f"SELECT {_COLUMNS} FROM {source} {where_sql}"
-        "ORDER BY d.created_at DESC, d.id DESC LIMIT :lim"
+        f"SELECT {_COLUMNS}{total} FROM (SELECT d.id{window} "
+        f"FROM disconnection_request d {where_sql}{order} LIMIT :lim) shown "
+        "JOIN disconnection_request d ON d.id = shown.id "
+        f"JOIN consumer c ON c.id = d.consumer_id {order}"
     )
     rows = _rows(conn, sql, {**params, "lim": limit + 1})
     next_cursor = None
@@ -177,7 +204,11 @@ def list_requests(
         assert stamp is not None
         next_cursor = ListCursor(stamp.isoformat(), int(last.id)).encode()
     count_where = f"WHERE {' AND '.join(where)}" if where else ""
-    matches = _rows(conn, f"SELECT count(*) AS n FROM {source} {count_where}", params)[0].n
+    if counted_here:
+        matches = rows[0].total if rows else 0
+    else:
+        sql = f"SELECT count(*) AS n FROM disconnection_request d {count_where}"
+        matches = _rows(conn, sql, params)[0].n
     return DisconnectionListPage(
         items=[_row(r) for r in rows], next_cursor=next_cursor, matches=int(matches)
     )
