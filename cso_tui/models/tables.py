@@ -475,8 +475,10 @@ class DisconnectionRequest(SQLModel, table=True):
     __tablename__ = "disconnection_request"
     __table_args__ = (
         Index("ix_disconnection_status_created", "status", "created_at"),
-        Index("ix_disconnection_created_id", "created_at", "id"),  # the landing list's order
-        Index("ix_disconnection_resolved", "resolved_at"),  # completions per month (KPIs)
+        # the landing list's order, carrying its filter columns (index-only filtered pages)
+        Index("ix_disconnection_list", "created_at", "id", "status", "request_type", "priority"),
+        # completions per month and type (KPIs)
+        Index("ix_disconnection_resolved_type", "resolved_at", "request_type"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

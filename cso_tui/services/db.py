@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration; a test checks it against Alembic's head. Kept as a constant so that
 # opening a database checks its schema without importing Alembic (~0.1 s).
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 #: PostgreSQL connections kept open per process (and the server's threads per worker).
 POOL_SIZE = 8
 
