@@ -212,6 +212,7 @@ class RequestScreen(Screen[None]):
         self.sub_title = request_no
         self.detail: DisconnectionDetail | None = None
         self.busy = False
+        self.started: set[str] = set()  # the work tabs that have read their data
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -306,13 +307,34 @@ class RequestScreen(Screen[None]):
         self.detail = message.detail
         self._show(message.detail)
         self.refresh_bindings()
-        self.load_timeline()  # the request changed, or the clock moved on
+        if self.query_one(TabbedContent).active == "timeline":
+            self.load_timeline()  # the request changed (shown: read it again; else on 5)
         if first:
-            kind = message.detail.request.request_type
-            self.query_one(FinalBillPane).start(kind)
-            self.query_one(DisconnectPane).start(kind)
-            self.query_one(ServiceOrdersPane).start(not Status(message.detail.request.status).final)
+            self._start_tab(self.query_one(TabbedContent).active)  # one chosen while loading
+
+    def _start_tab(self, tab: str) -> None:
+        """A work tab reads its data the first time it is shown (not all of them each time
+        a request opens): the final bill, the disconnection's settings and meters, the
+        service orders and templates, the messages."""
+        if self.detail is None or tab in self.started:
+            return
+        request = self.detail.request
+        if tab == "bill":
+            self.query_one(FinalBillPane).start(request.request_type)
+        elif tab == "disconnect":
+            self.query_one(DisconnectPane).start(request.request_type)
+        elif tab == "orders":
+            self.query_one(ServiceOrdersPane).start(not Status(request.status).final)
+        elif tab == "comm":
             self.query_one(CommunicationPane).start()
+        else:
+            return
+        self.started.add(tab)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id is not None:
+            self._start_tab(event.pane.id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="request-timeline")
     def load_timeline(self) -> None:
@@ -543,13 +565,15 @@ class RequestScreen(Screen[None]):
         self.action_close_request()
 
     def action_tab(self, tab: str) -> None:
+        again = tab in self.started
         self.query_one(TabbedContent).active = tab
         self.set_focus(self.query_one(f"#{tab}-scroll"))
+        self._start_tab(tab)
         if tab == "timeline":
             self.load_timeline()  # the work tabs' changes too
-        elif self.detail is not None and tab == "orders":
-            self.query_one(ServiceOrdersPane).refresh_orders()
-        elif self.detail is not None and tab == "comm":
+        elif again and tab == "orders":
+            self.query_one(ServiceOrdersPane).refresh_orders()  # another desk's new orders
+        elif again and tab == "comm":
             self.query_one(CommunicationPane).start()
 
     def action_quick(self, what: str) -> None:
