@@ -481,7 +481,7 @@ def save_slot(s: Session, slot: TimeSlotIn) -> Change:
     label = _text("label", slot.label, "Label", 40, False) or slot_label(start, end)
     row: TimeSlot | None = None
     if slot.id is not None:
-        row = s.get(TimeSlot, slot.id)
+        row = _time_slot(s, slot.id)
         if row is None:
             raise NotFoundError(f"Time slot {slot.id} is not there: it may have been removed.")
     others = [
@@ -525,8 +525,14 @@ def save_slot(s: Session, slot: TimeSlotIn) -> Change:
     )  # fmt: skip
 
 
+def _time_slot(s: Session, slot_id: int) -> TimeSlot | None:
+    """Slot ``slot_id``, or None (also for a number no row id can be: the database would
+    refuse to compare it)."""
+    return s.get(TimeSlot, slot_id) if 0 < slot_id < 2**63 else None
+
+
 def remove_slot(s: Session, slot_id: int) -> Change:
-    row = s.get(TimeSlot, slot_id)
+    row = _time_slot(s, slot_id)
     if row is None:
         raise NotFoundError(f"Time slot {slot_id} is not there: it may have been removed already.")
     before = _slot_dict(row)

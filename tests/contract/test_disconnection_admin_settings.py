@@ -338,6 +338,8 @@ def test_an_inactive_slot_may_overlap_and_a_used_one_is_deactivated(world: World
     assert next(s for s in got.time_slots if s.id == ten.id).active is False
     with pytest.raises(NotFoundError):
         world.backend.remove_time_slot(token, 99_999, "o4")
+    with pytest.raises(NotFoundError):  # no row id can be this: not found, not a crash
+        world.backend.remove_time_slot(token, 7892187215347431627554816, "o5")
 
 
 def test_the_last_active_time_slot_stays(world: World) -> None:
