@@ -57,12 +57,14 @@ from cso_tui.screens.consumer_list import TickBox
 from cso_tui.screens.profile_actions import required_date
 from cso_tui.screens.request_work import ConfirmScreen
 from cso_tui.services.errors import (
+    ConflictError,
     PermissionDeniedError,
     ServiceError,
     UnavailableError,
     ValidationError,
 )
 from cso_tui.services.schemas import (
+    SETTINGS_SECTIONS,
     ChecklistIn,
     ChecklistItemIn,
     DisconnectionGuardrails,
@@ -238,6 +240,10 @@ class SettingsForm(ModalScreen["DisconnectionAdminSettings | None"]):
         self.note = note
         self.key = _key()
         self.saving = False
+        #: the settings' section fingerprints as read when the form opened (set by the
+        #: screen): a save based on them is refused if another desk changed the section
+        self.etags: dict[str, str] = {}
+        self.conflicted = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="settings-form", classes="modal-box") as box:
@@ -312,8 +318,9 @@ class SettingsForm(ModalScreen["DisconnectionAdminSettings | None"]):
         backend, session = app.backend, app.session
         if backend is None or session is None:
             return
+        based_on = self.etags.get(SETTINGS_SECTIONS.get(method, ""))
         try:
-            result = getattr(backend, method)(session.token, *arguments, key)
+            result = getattr(backend, method)(session.token, *arguments, key, based_on)
         except Exception as exc:
             self.post_message(Answered(method, None, exc))
             return
@@ -332,6 +339,15 @@ class SettingsForm(ModalScreen["DisconnectionAdminSettings | None"]):
         cso_app(self).backend_trouble(error)
         if isinstance(error, ValidationError):
             self._refused(error)
+        elif isinstance(error, ConflictError):
+            # another desk saved this section since the form opened: say so, keep what was
+            # typed, and let a second ctrl+s save it over theirs knowingly
+            self.conflicted = True
+            self.etags = {}
+            self._status(
+                f"{escape_markup(error.message)} ctrl+s saves yours over theirs; escape drops it.",
+                "error",
+            )
         elif isinstance(error, ServiceError) and not isinstance(error, UnavailableError):
             self._status(escape_markup(error.message), "error")
         else:
@@ -732,6 +748,8 @@ class DisconnectionSettingsScreen(Screen[None]):
             self._status(TAB_HINTS[self.tab])
         elif what == "reload":
             self._status("Reloaded.")
+        elif what == "reload-after-conflict":
+            self._status("Reloaded with the other desk's change: make yours again.", "error")
         else:
             self._status(message.result.message or "Saved.", "ok")
 
@@ -749,11 +767,24 @@ class DisconnectionSettingsScreen(Screen[None]):
             )
             self.refresh_bindings()
             return
-        if what in ("load", "reload"):
+        if what in ("load", "reload", "reload-after-conflict"):
             self._status(
                 f"Cannot load the settings: {escape_markup(describe_error(error))} (r tries again)",
                 "error",
             )
+            return
+        if isinstance(error, ConflictError) and self.settings is not None:
+            if what in FORM_TABS:
+                # what was typed stays; the next ctrl+s saves it over the other desk's
+                section = "calendar" if what == "calendar" else "guardrails"
+                etags = {k: v for k, v in self.settings.etags.items() if k != section}
+                self.settings = self.settings.model_copy(update={"etags": etags})
+                self._status(
+                    f"{escape_markup(error.message)} ctrl+s saves yours over theirs.", "error"
+                )
+            else:
+                self._status(f"{escape_markup(error.message)} Reloading…", "error")
+                self.load("reload-after-conflict")
             return
         if isinstance(error, ValidationError) and what in FORM_TABS:
             boxes = CALENDAR_BOXES if what == "calendar" else GUARDRAIL_BOXES
@@ -906,7 +937,11 @@ class DisconnectionSettingsScreen(Screen[None]):
             if result is not None:
                 self.show(result, set())
                 self._status(result.message or "Saved.", "ok")
+            elif form.conflicted:
+                self.reload()  # show what the other desk saved
 
+        if self.settings is not None:
+            form.etags = dict(self.settings.etags)
         self.app.push_screen(form, saved)
 
     def action_add(self) -> None:
@@ -989,7 +1024,8 @@ class DisconnectionSettingsScreen(Screen[None]):
     def _start(self, what: str, method: str, *arguments: Any) -> None:
         self.busy = True
         self._status("Saving…")
-        self.change(what, method, *arguments)
+        etags = self.settings.etags if self.settings is not None else {}
+        self.change(what, method, *arguments, etags.get(SETTINGS_SECTIONS.get(method, "")))
 
     # ------------------------------------------------------------ the two forms
 

@@ -370,11 +370,19 @@ class Backend(Protocol):
         """Everything the disconnection settings screens edit: every reason, time slot and
         checklist item (inactive ones too, with whether requests use them), the SLA targets,
         ``checklist_required`` (None: all), the holidays, the SLA calendar with
-        ``sla_pause_on_hold``, and the guard-rails. Right: manage_disconnection_settings."""
+        ``sla_pause_on_hold``, and the guard-rails. Right: manage_disconnection_settings.
+
+        Each write below takes ``based_on``, the ``etags`` entry of the section it changes
+        (SETTINGS_SECTIONS) as the caller read it: when another desk changed that section
+        since, the write is refused with ConflictError instead of overwriting theirs."""
         ...
 
     def save_disconnection_reason(
-        self, token: str, reason: ReasonIn, idempotency_key: str
+        self,
+        token: str,
+        reason: ReasonIn,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """Add a reason (``original_code`` None) or change the one ``original_code`` names.
         ValidationError on ``code`` (like NP-001, unique; kept once requests use it),
@@ -385,14 +393,22 @@ class Backend(Protocol):
         ...
 
     def remove_disconnection_reason(
-        self, token: str, code: str, idempotency_key: str
+        self,
+        token: str,
+        code: str,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """Delete a reason, or deactivate it when requests were made with it. NotFoundError;
         ValidationError on ``active`` for the last active reason of its type. Audited."""
         ...
 
     def save_time_slot(
-        self, token: str, slot: TimeSlotIn, idempotency_key: str
+        self,
+        token: str,
+        slot: TimeSlotIn,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """Add a time slot (``id`` None) or change slot ``id``: ``start`` and ``end`` as HH:MM
         office time, the end after the start, no overlap with another active slot, a label
@@ -401,13 +417,21 @@ class Backend(Protocol):
         ...
 
     def remove_time_slot(
-        self, token: str, slot_id: int, idempotency_key: str
+        self,
+        token: str,
+        slot_id: int,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """Delete a time slot, or deactivate it when requests were made for it. Audited."""
         ...
 
     def save_sla_target(
-        self, token: str, target: SlaTargetIn, idempotency_key: str
+        self,
+        token: str,
+        target: SlaTargetIn,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """One request type's SLA targets: hours more than 0 with two decimals at most,
         acknowledgement <= response <= resolution (ValidationError on the field to change).
@@ -415,7 +439,11 @@ class Backend(Protocol):
         ...
 
     def save_checklist(
-        self, token: str, checklist: ChecklistIn, idempotency_key: str
+        self,
+        token: str,
+        checklist: ChecklistIn,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """The account closure checklist as a whole, in order: each item's text required
         (``items.N.text``), no active item twice; an item left out is deleted, or only
@@ -424,7 +452,11 @@ class Backend(Protocol):
         ...
 
     def save_sla_calendar(
-        self, token: str, calendar: SlaCalendarSettings, idempotency_key: str
+        self,
+        token: str,
+        calendar: SlaCalendarSettings,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """When the SLA clock runs: office hours ``open``/``close`` (HH:MM, both or neither
         for around the clock), ``workdays`` (0 = Monday .. 6, at least one), whether the
@@ -432,20 +464,32 @@ class Backend(Protocol):
         ...
 
     def add_holiday(
-        self, token: str, holiday: HolidayIn, idempotency_key: str
+        self,
+        token: str,
+        holiday: HolidayIn,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """A day of the holiday calendar. ValidationError on ``day`` (already a holiday) or
         ``name`` (required). Audited."""
         ...
 
     def remove_holiday(
-        self, token: str, day: date, idempotency_key: str
+        self,
+        token: str,
+        day: date,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """Take a day out of the holiday calendar (NotFoundError if it is not in it). Audited."""
         ...
 
     def save_disconnection_guardrails(
-        self, token: str, guardrails: DisconnectionGuardrails, idempotency_key: str
+        self,
+        token: str,
+        guardrails: DisconnectionGuardrails,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """The ``disconnection_guardrails`` setting. ValidationError on ``blocked_weekdays``
         (0-6, not all seven), ``min_notice_days`` (0-60) or ``payment_cancel_threshold`` (0

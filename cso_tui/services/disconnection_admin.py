@@ -9,6 +9,7 @@ requests already point at is deactivated, never deleted: the requests keep their
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -29,7 +30,7 @@ from cso_tui.models import (
     SlaTarget,
     TimeSlot,
 )
-from cso_tui.services.errors import NotFoundError, ValidationError
+from cso_tui.services.errors import ConflictError, NotFoundError, ValidationError
 from cso_tui.services.rules import guardrails as guardrail_rules
 from cso_tui.services.rules.disconnection_defaults import SLA_TARGETS
 from cso_tui.services.schemas import (
@@ -244,7 +245,7 @@ def admin_settings(conn: Connection, message: str = "") -> DisconnectionAdminSet
         HolidayOut(day=d if isinstance(d, date) else date.fromisoformat(str(d)), name=n)
         for d, n in conn.execute(text("SELECT day, name FROM holiday ORDER BY day"))
     ]
-    return DisconnectionAdminSettings(
+    settings = DisconnectionAdminSettings(
         reasons=reasons,
         time_slots=slots,
         sla_targets=targets,
@@ -255,6 +256,48 @@ def admin_settings(conn: Connection, message: str = "") -> DisconnectionAdminSet
         guardrails=guardrails_of(conn),
         message=message,
     )
+    return settings.model_copy(update={"etags": etags_of(settings)})
+
+
+def etags_of(settings: DisconnectionAdminSettings) -> dict[str, str]:
+    """A fingerprint per section of what a person edits there (not whether requests use a
+    row: that moves as requests are made, and no edit is stale for it)."""
+
+    def mark(value: Any) -> str:
+        text_ = json.dumps(value, sort_keys=True, default=str)
+        return hashlib.sha256(text_.encode()).hexdigest()[:16]
+
+    def rows(items: list[Any]) -> list[dict[str, Any]]:
+        return [item.model_dump(mode="json", exclude={"used"}) for item in items]
+
+    return {
+        "reasons": mark(rows(settings.reasons)),
+        "slots": mark(rows(settings.time_slots)),
+        "sla": mark(rows(settings.sla_targets)),
+        "checklist": mark([rows(settings.checklist), settings.checklist_required]),
+        "calendar": mark(settings.calendar.model_dump(mode="json")),
+        "holidays": mark(rows(settings.holidays)),
+        "guardrails": mark(settings.guardrails.model_dump(mode="json")),
+    }
+
+
+SECTION_NAMES = {
+    "reasons": "reasons", "slots": "time slots", "sla": "SLA targets",
+    "checklist": "checklist", "calendar": "SLA calendar", "holidays": "holidays",
+    "guardrails": "guard-rails",
+}  # fmt: skip
+
+
+def check_based_on(conn: Connection, section: str, based_on: str | None) -> None:
+    """Refuse a write made on a stale read of its section (another desk saved since): a
+    silent overwrite would lose that desk's change."""
+    if based_on is None:
+        return
+    if admin_settings(conn).etags.get(section) != based_on:
+        raise ConflictError(
+            f"The {SECTION_NAMES.get(section, section)} were changed at another desk since "
+            "you opened them: look at them as they are now, then make your change again."
+        )
 
 
 def put_setting(s: Session, key: str, value: Any, now: Any) -> None:

@@ -100,6 +100,7 @@ from cso_tui.services.rules import service_order_templates as so_templates
 from cso_tui.services.rules.permissions import allowed
 from cso_tui.services.rules.search_terms import detect, email_key, phone_key
 from cso_tui.services.schemas import (
+    SETTINGS_SECTIONS,
     ActivityPage,
     BackendInfo,
     BillOut,
@@ -2361,6 +2362,7 @@ class LocalBackend:
         operation: str,
         payload: dict[str, Any],
         change: Callable[[Session], dsa.Change],
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         """One settings change: the right, once per key, serialised with the other settings
         writers, audited (before and after) in its transaction; the settings as they are now."""
@@ -2368,6 +2370,7 @@ class LocalBackend:
 
         def act(s: Session) -> DisconnectionAdminSettings:
             dsa.lock(s)
+            dsa.check_based_on(s.connection(), SETTINGS_SECTIONS[operation], based_on)
             done = change(s)
             if done.action:
                 self._audit(
@@ -2382,84 +2385,92 @@ class LocalBackend:
         )
 
     def save_disconnection_reason(
-        self, token: str, reason: ReasonIn, idempotency_key: str
+        self, token: str, reason: ReasonIn, idempotency_key: str, based_on: str | None = None
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "save_disconnection_reason", reason.model_dump(mode="json"),
-            lambda s: dsa.save_reason(s, reason),
+            lambda s: dsa.save_reason(s, reason), based_on,
         )  # fmt: skip
 
     def remove_disconnection_reason(
-        self, token: str, code: str, idempotency_key: str
+        self, token: str, code: str, idempotency_key: str, based_on: str | None = None
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "remove_disconnection_reason", {"code": code},
-            lambda s: dsa.remove_reason(s, code),
+            lambda s: dsa.remove_reason(s, code), based_on,
         )  # fmt: skip
 
     def save_time_slot(
-        self, token: str, slot: TimeSlotIn, idempotency_key: str
+        self, token: str, slot: TimeSlotIn, idempotency_key: str, based_on: str | None = None
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "save_time_slot", slot.model_dump(mode="json"),
-            lambda s: dsa.save_slot(s, slot),
+            lambda s: dsa.save_slot(s, slot), based_on,
         )  # fmt: skip
 
     def remove_time_slot(
-        self, token: str, slot_id: int, idempotency_key: str
+        self, token: str, slot_id: int, idempotency_key: str, based_on: str | None = None
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "remove_time_slot", {"slot_id": slot_id},
-            lambda s: dsa.remove_slot(s, slot_id),
+            lambda s: dsa.remove_slot(s, slot_id), based_on,
         )  # fmt: skip
 
     def save_sla_target(
-        self, token: str, target: SlaTargetIn, idempotency_key: str
+        self, token: str, target: SlaTargetIn, idempotency_key: str, based_on: str | None = None
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "save_sla_target", target.model_dump(mode="json"),
-            lambda s: dsa.save_target(s, target),
+            lambda s: dsa.save_target(s, target), based_on,
         )  # fmt: skip
 
     def save_checklist(
-        self, token: str, checklist: ChecklistIn, idempotency_key: str
+        self, token: str, checklist: ChecklistIn, idempotency_key: str, based_on: str | None = None
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "save_checklist", checklist.model_dump(mode="json"),
-            lambda s: dsa.save_checklist(s, checklist, self._clock()),
+            lambda s: dsa.save_checklist(s, checklist, self._clock()), based_on,
         )  # fmt: skip
 
     def save_sla_calendar(
-        self, token: str, calendar: SlaCalendarSettings, idempotency_key: str
+        self,
+        token: str,
+        calendar: SlaCalendarSettings,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "save_sla_calendar", calendar.model_dump(mode="json"),
-            lambda s: dsa.save_calendar(s, calendar, self._clock()),
+            lambda s: dsa.save_calendar(s, calendar, self._clock()), based_on,
         )  # fmt: skip
 
     def add_holiday(
-        self, token: str, holiday: HolidayIn, idempotency_key: str
+        self, token: str, holiday: HolidayIn, idempotency_key: str, based_on: str | None = None
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "add_holiday", holiday.model_dump(mode="json"),
-            lambda s: dsa.add_holiday(s, holiday),
+            lambda s: dsa.add_holiday(s, holiday), based_on,
         )  # fmt: skip
 
     def remove_holiday(
-        self, token: str, day: date, idempotency_key: str
+        self, token: str, day: date, idempotency_key: str, based_on: str | None = None
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "remove_holiday", {"day": day.isoformat()},
-            lambda s: dsa.remove_holiday(s, day),
+            lambda s: dsa.remove_holiday(s, day), based_on,
         )  # fmt: skip
 
     def save_disconnection_guardrails(
-        self, token: str, guardrails: DisconnectionGuardrails, idempotency_key: str
+        self,
+        token: str,
+        guardrails: DisconnectionGuardrails,
+        idempotency_key: str,
+        based_on: str | None = None,
     ) -> DisconnectionAdminSettings:
         return self._change_settings(
             token, idempotency_key, "save_disconnection_guardrails",
             guardrails.model_dump(mode="json"),
-            lambda s: dsa.save_guardrails(s, guardrails, self._clock()),
+            lambda s: dsa.save_guardrails(s, guardrails, self._clock()), based_on,
         )  # fmt: skip
 
     def list_notes(self, token: str, account_no: str, limit: int = 20) -> list[NoteOut]:

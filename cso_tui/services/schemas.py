@@ -1021,3 +1021,21 @@ class DisconnectionAdminSettings(Model):
     calendar: SlaCalendarSettings
     guardrails: DisconnectionGuardrails
     message: str = ""  # what the call that answered did, in words
+    #: per section (SETTINGS_SECTIONS' values), a fingerprint of its content: a write sent
+    #: ``based_on`` it is refused (ConflictError) when the section changed since
+    etags: dict[str, str] = Field(default_factory=dict)
+
+
+#: which section of the disconnection settings each write changes (its ``based_on`` etag)
+SETTINGS_SECTIONS: dict[str, str] = {
+    "save_disconnection_reason": "reasons",
+    "remove_disconnection_reason": "reasons",
+    "save_time_slot": "slots",
+    "remove_time_slot": "slots",
+    "save_sla_target": "sla",
+    "save_checklist": "checklist",
+    "save_sla_calendar": "calendar",
+    "add_holiday": "holidays",
+    "remove_holiday": "holidays",
+    "save_disconnection_guardrails": "guardrails",
+}

@@ -635,3 +635,40 @@ def test_bad_guardrails_are_refused_on_their_field(
     )
     assert error.field == field and words in error.message
     assert world.db.audit("disconnection_guardrails_updated") == []
+
+
+def test_a_save_on_a_stale_read_is_refused_not_overwriting(world: World) -> None:
+    """Two desks open the reasons; the first saves; the second, on what it read before, is
+    refused (ConflictError) instead of silently undoing the first's change. Another
+    section's write is not held up, and a save without ``based_on`` (the second desk's
+    deliberate choice once told) goes through."""
+    backend, token = world.backend, world.token()
+    read = backend.disconnection_admin_settings(token)
+    reason = next(r for r in read.reasons if r.code == "CR-002")
+    mine = ReasonIn(**reason.model_dump(exclude={"used"}), original_code="CR-002")
+    first = backend.save_disconnection_reason(
+        token, mine.model_copy(update={"name": "Temporary (first desk)"}), "stale-1",
+        read.etags["reasons"],
+    )  # fmt: skip
+    assert first.etags["reasons"] != read.etags["reasons"]
+    assert first.etags["guardrails"] == read.etags["guardrails"]
+    with pytest.raises(ConflictError) as caught:
+        backend.save_disconnection_reason(
+            token, mine.model_copy(update={"description": "second desk"}), "stale-2",
+            read.etags["reasons"],
+        )  # fmt: skip
+    assert "reasons were changed at another desk" in caught.value.message
+    now = backend.disconnection_admin_settings(token)
+    kept = next(r for r in now.reasons if r.code == "CR-002")
+    assert (kept.name, kept.description) == ("Temporary (first desk)", reason.description)
+    with pytest.raises(ConflictError):
+        backend.remove_disconnection_reason(token, "CR-002", "stale-3", read.etags["reasons"])
+    backend.save_disconnection_guardrails(  # another section: its own fingerprint holds
+        token, read.guardrails.model_copy(update={"min_notice_days": 2}), "stale-4",
+        read.etags["guardrails"],
+    )  # fmt: skip
+    backend.save_disconnection_reason(
+        token, mine.model_copy(update={"description": "second desk"}), "stale-5"
+    )  # without based_on: saved over, knowingly
+    last = backend.disconnection_admin_settings(token)
+    assert next(r for r in last.reasons if r.code == "CR-002").description == "second desk"

@@ -362,3 +362,33 @@ async def test_no_color_keeps_every_state_in_words(
         await pilot.press("5")
         monday = screen.query_one("#cal-day-0", TickBox)
         assert monday.value and monday.BUTTON_INNER == "X"  # a tick is a character
+
+
+async def test_a_reason_changed_at_another_desk_meanwhile_is_not_overwritten_unasked(
+    demo_url: str,
+) -> None:
+    from cso_tui.services.schemas import ReasonIn
+
+    app = make_app(demo_url, fixed_factory(demo_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        first = admin_view(demo_url).reasons[0]
+        form = await open_form(pilot, "enter")
+        # another desk saves the same reason while this form is open
+        other, token = backend_for(demo_url, "manager")
+        other.save_disconnection_reason(
+            token,
+            ReasonIn(**first.model_dump(exclude={"used"}), original_code=first.code).model_copy(
+                update={"name": "Changed at the other desk"}
+            ),
+            "other-desk",
+        )
+        form.query_one("#form-description", Input).value = "Mine"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "another desk" in status_of(form, "#form-status"))
+        assert app.screen is form  # what was typed stays
+        assert "ctrl+s saves yours over theirs" in status_of(form, "#form-status")
+        assert admin_view(demo_url).reasons[0].name == "Changed at the other desk"
+        await pilot.press("ctrl+s")  # knowingly
+        await saved(pilot, screen)
+        assert admin_view(demo_url).reasons[0].description == "Mine"
