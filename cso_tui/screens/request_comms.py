@@ -161,7 +161,7 @@ class ServiceOrdersPane(WorkPane):
         ).placeholder = f"{self.display_settings.date_format}, today or later"
 
     def start(self, request_open: bool = True) -> None:
-        """Called by the request's screen once the request is read."""
+        """Called by the request's screen the first time the tab is shown (the request read)."""
         self.open_request = request_open
         self.ask("templates", "service_order_templates")
         self.refresh_orders()
@@ -414,7 +414,7 @@ class CommunicationPane(WorkPane):
         self._follow_kind()
 
     def start(self) -> None:
-        """Called by the request's screen once the request is read."""
+        """Called by the request's screen the first time the tab is shown (the request read)."""
         self.ask("list", "request_communications")
 
     def choose(self, kind: str) -> None:

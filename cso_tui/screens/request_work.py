@@ -256,8 +256,8 @@ class FinalBillPane(WorkPane):
         yield Static("", id="bill-summary")
 
     def start(self, request_type: str = "disconnection") -> None:
-        """Called by the request's screen once the request is read (its clock is the
-        service's: the reading date defaults to the office's today by it)."""
+        """Called by the request's screen the first time the tab is shown, the request read
+        (its clock is the service's: the reading date defaults to the office's today by it)."""
         if request_type != "disconnection":
             self.only_note("A reconnection request has no final bill.")
             return
@@ -491,7 +491,7 @@ class DisconnectPane(WorkPane):
         yield Static("", classes="pane-status")
 
     def start(self, request_type: str = "disconnection") -> None:
-        """Called by the request's screen once the request is read."""
+        """Called by the request's screen the first time the tab is shown (the request read)."""
         if request_type != "disconnection":
             self.only_note("A reconnection request has no disconnection to execute.")
             return
