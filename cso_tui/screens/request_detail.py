@@ -3,12 +3,16 @@
 At the top: the consumer's name (with a VIP badge), account no, the request's priority and
 status, and its SLA (On Track / Breached, due date, time remaining), then the one status
 button (Acknowledge, then Put on Hold, then Resume: ``a``), Mark as resolved (``v``) and
-Close request (``x``, a reason and notes). Below, tabs: Details (the request card, the
-consumer's information, the request's reason and schedule, the SLA targets against what was
-achieved, drawn as bars) and Financial settlement (outstanding from the ledger, the last
-payment, the security deposit with its "Use in bill" toggle, ``u``, and the net amount).
+Close request (``x``, a reason and notes). Below, seven tabs: 1 Details (the quick actions,
+the request card, the consumer's information, the request's reason and schedule, the SLA
+targets against what was achieved, drawn as bars), 2 Financial settlement (outstanding, last
+payment, the security deposit with its "Use in bill" toggle, ``u``, and the net amount),
+3 Final bill and 4 Disconnect (``request_work``), 5 Timeline (the audit log's events),
+6 Service orders and 7 Communication (``request_comms``). Quick actions: ``m`` send
+response, ``i`` add internal note, ``o`` create service order, ``g`` generate bill.
 
-Every call runs in a thread worker; the clock is read again every minute.
+Every call runs in a thread worker; a work tab reads its data the first time it is shown;
+the request is read again every minute (the SLA clock moves).
 """
 
 from __future__ import annotations
