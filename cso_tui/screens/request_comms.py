@@ -123,7 +123,65 @@ def order_fields(order: RequestServiceOrderOut, display: DisplaySettings) -> lis
     return [f"{label:<20}{value}" for label, value in rows]
 
 
-class ServiceOrdersPane(WorkPane):
+class AddPane(WorkPane):
+    """A tab with a form that adds one thing (an order, a message): one save at a time, the
+    idempotency key kept until it saves (a retry after a timeout is not a second one), and
+    refusals under the field they name. Subclasses give ``ADD_CALL`` and ``form`` (what the
+    boxes hold) and handle the other answers in their ``_done``."""
+
+    ADD_CALL = ""  # the backend method that adds
+    ADDING = "Saving…"
+
+    def __init__(self, request_no: str, *, id: str | None = None) -> None:
+        super().__init__(request_no, id=id)
+        self.key = str(uuid.uuid4())
+        self.saving = False
+
+    def form(self) -> Any:
+        """What the boxes hold, as the backend takes it; raises ValidationError for a box
+        that cannot be read."""
+        raise NotImplementedError
+
+    def can_add(self) -> bool:
+        return True
+
+    def action_add(self) -> None:
+        # a priority key runs as it arrives: read the fields behind the keys typed before it
+        after_typing(self, self._add)
+
+    def _add(self) -> None:
+        if self.saving or not self.can_add():
+            return
+        self.clear_errors()
+        try:
+            payload = self.form()
+        except ValidationError as error:
+            self.mark(error)
+            return
+        self.saving = True
+        self.status(self.ADDING)
+        self.ask("add", self.ADD_CALL, payload, self.key)
+
+    def settled(self, message: Done) -> bool:
+        """Book-keep an answer of the add: True when it was a refusal (now shown)."""
+        if message.what != "add":
+            return False
+        self.saving = False
+        error = message.error
+        if error is None:
+            self.key = str(uuid.uuid4())  # saved: the next one is a new request
+            return False
+        if not (isinstance(error, ValidationError) and self.mark(error)):
+            self.trouble(error, "Not saved")
+        return True
+
+    @on(Button.Pressed, ".add-button")
+    def _add_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._add()
+
+
+class ServiceOrdersPane(AddPane):
     """Seed 003 "Service order tab"."""
 
     FIELD_BOXES = {"template_code": "so-template", "scheduled_date": "so-date",
@@ -131,13 +189,13 @@ class ServiceOrdersPane(WorkPane):
     BINDINGS = [
         Binding("ctrl+s", "add", "Add service order", priority=True, id="request.so.add"),
     ]
+    ADD_CALL = "create_request_service_order"
+    ADDING = "Creating the service order…"
 
     def __init__(self, request_no: str, *, id: str | None = None) -> None:
         super().__init__(request_no, id=id)
         self.templates: list[ServiceOrderTemplateOut] = []
         self.orders: list[RequestServiceOrderOut] = []
-        self.key = str(uuid.uuid4())  # this form's one attempt (a retry is not twice)
-        self.saving = False
         self.open_request = True
 
     def compose(self) -> ComposeResult:
@@ -148,7 +206,7 @@ class ServiceOrdersPane(WorkPane):
         yield field_row("Scheduled date", "so-date", "", max_length=10)
         yield field_row("Remarks", "so-remarks", "for the field team (optional)", 500)
         with Horizontal(classes="work-buttons"):
-            yield Button("Add service order ^s", id="so-add", compact=True)
+            yield Button("Add service order ^s", id="so-add", classes="add-button", compact=True)
         yield Static("", classes="pane-status")
         yield Static("Existing service orders (● made for this request · enter opens)",
                      classes="section")  # fmt: skip
@@ -173,16 +231,14 @@ class ServiceOrdersPane(WorkPane):
     async def _done(self, message: Done) -> None:
         message.stop()
         what, error = message.what, message.error
-        if what == "add":
-            self.saving = False
+        if self.settled(message):
+            return
         if error is not None:
-            if what == "add" and isinstance(error, ValidationError) and self.mark(error):
-                return
             if what == "templates":
                 self.query_one("#so-types-note", Static).update(
                     f"Cannot load the types: {escape_markup(describe_error(error))} (r tries again)"
                 )
-            self.trouble(error, "Not saved" if what == "add" else "Not loaded")
+            self.trouble(error, "Not loaded")
             return
         if what == "templates":
             await self._show_templates(message.result)
@@ -190,7 +246,6 @@ class ServiceOrdersPane(WorkPane):
             self._show_orders(message.result)
         elif what == "add":
             made: RequestServiceOrderOut = message.result
-            self.key = str(uuid.uuid4())
             self.query_one("#so-remarks", Input).value = ""
             who = made.assigned_to or "nobody yet (no field technician)"
             self.status(f"{made.so_no} created: {made.name}, assigned to {who}.", "ok")
@@ -234,33 +289,17 @@ class ServiceOrdersPane(WorkPane):
             "" if orders else "The consumer has no service order yet."
         )
 
-    def action_add(self) -> None:
-        # a priority key runs as it arrives: read the fields behind the keys typed before it
-        after_typing(self, self._add)
+    def can_add(self) -> bool:
+        return self.open_request
 
-    def _add(self) -> None:
-        if self.saving or not self.open_request:
-            return
-        self.clear_errors()
+    def form(self) -> NewRequestServiceOrder:
         index = self.query_one("#so-template", RadioSet).pressed_index
         code = self.templates[index].code if 0 <= index < len(self.templates) else ""
+        day = parse_date("scheduled_date", self.query_one("#so-date", Input).value,
+                         self.display_settings)  # fmt: skip
         remarks = self.query_one("#so-remarks", Input).value
-        try:
-            day = parse_date("scheduled_date", self.query_one("#so-date", Input).value,
-                             self.display_settings)  # fmt: skip
-        except ValidationError as error:
-            self.mark(error)
-            return
-        order = NewRequestServiceOrder(template_code=code, scheduled_date=day,
-                                       remarks=remarks or None)  # fmt: skip
-        self.saving = True
-        self.status("Creating the service order…")
-        self.ask("add", "create_request_service_order", order, self.key)
-
-    @on(Button.Pressed, "#so-add")
-    def _add_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._add()
+        return NewRequestServiceOrder(template_code=code, scheduled_date=day,
+                                      remarks=remarks or None)  # fmt: skip
 
     @on(DataTable.RowSelected, "#so-table")
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -383,7 +422,7 @@ def message_text(entry: RequestMessageOut, display: DisplaySettings) -> Text:
     return text
 
 
-class CommunicationPane(WorkPane):
+class CommunicationPane(AddPane):
     """Seed 003 "communication tab"."""
 
     FIELD_BOXES = {"kind": "comm-kind", "subject": "comm-subject", "body": "comm-body"}
@@ -391,10 +430,7 @@ class CommunicationPane(WorkPane):
         Binding("ctrl+s", "add", "Add", priority=True, id="request.comm.add"),
     ]
 
-    def __init__(self, request_no: str, *, id: str | None = None) -> None:
-        super().__init__(request_no, id=id)
-        self.key = str(uuid.uuid4())
-        self.saving = False
+    ADD_CALL = "add_request_communication"
 
     def compose(self) -> ComposeResult:
         yield Static("Add", classes="section")
@@ -405,7 +441,7 @@ class CommunicationPane(WorkPane):
         yield field_row("Subject", "comm-subject", "the email's subject", 200)
         yield field_row("Text", "comm-body", "what you want to say (plain text)", 2000)
         with Horizontal(classes="work-buttons"):
-            yield Button("Add ^s", id="comm-add", compact=True)
+            yield Button("Add ^s", id="comm-add", classes="add-button", compact=True)
         yield Static("", classes="pane-status")
         yield Static("Messages and internal notes, newest first", classes="section")
         yield Static("Loading…", id="comm-list")
@@ -444,17 +480,12 @@ class CommunicationPane(WorkPane):
     def _done(self, message: Done) -> None:
         message.stop()
         what, error = message.what, message.error
-        if what == "add":
-            self.saving = False
-        if error is not None:
-            if what == "add" and isinstance(error, ValidationError) and self.mark(error):
-                return
-            if what == "list":
-                self.query_one("#comm-list", Static).update(
-                    f"Cannot load: {escape_markup(describe_error(error))} (r tries again)"
-                )
-                return
-            self.trouble(error, "Not saved")
+        if self.settled(message):
+            return
+        if error is not None:  # the list
+            self.query_one("#comm-list", Static).update(
+                f"Cannot load: {escape_markup(describe_error(error))} (r tries again)"
+            )
             return
         if what == "list":
             entries: list[RequestMessageOut] = message.result
@@ -464,7 +495,6 @@ class CommunicationPane(WorkPane):
             self.query_one("#comm-list", Static).update(body)
         elif what == "add":
             entry: RequestMessageOut = message.result
-            self.key = str(uuid.uuid4())
             self.query_one("#comm-body", Input).value = ""
             self.query_one("#comm-subject", Input).value = ""
             done = "Internal note added."
@@ -473,24 +503,10 @@ class CommunicationPane(WorkPane):
             self.status(done, "ok")
             self.start()
 
-    def action_add(self) -> None:
-        after_typing(self, self._add)
-
-    def _add(self) -> None:
-        if self.saving:
-            return
-        self.clear_errors()
+    def form(self) -> NewRequestMessage:
         kind = self.kind
-        entry = NewRequestMessage(
+        return NewRequestMessage(
             kind=kind,
             subject=self.query_one("#comm-subject", Input).value if kind == "consumer" else None,
             body=self.query_one("#comm-body", Input).value,
         )
-        self.saving = True
-        self.status("Saving…")
-        self.ask("add", "add_request_communication", entry, self.key)
-
-    @on(Button.Pressed, "#comm-add")
-    def _add_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._add()
