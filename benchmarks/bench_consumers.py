@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import big_database, pct, sample_consumers, summary
+from _common import big_database, sample_consumers, time_operations
 
 TARGET_MS = 100.0
 
@@ -104,20 +103,7 @@ def main() -> int:
         ("recovery list page", lambda: lambda: backend.recovery_accounts(token), False),
     ]
     print(f"database: {url}")
-    worst = 0.0
-    for name, make, targeted in operations:
-        call = make()
-        for _ in range(3):  # warm the caches: p95 is about a running office, not a cold disk
-            call()
-        samples: list[float] = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            call()
-            samples.append((time.perf_counter() - started) * 1000)
-        mark = "" if not targeted else (" ok" if pct(samples, 95) <= TARGET_MS else " OVER")
-        print(f"{name:<40} {summary(samples)}{mark}")
-        if targeted:
-            worst = max(worst, pct(samples, 95))
+    worst = time_operations(operations, args.runs, TARGET_MS, 40)
     print(f"worst p95 of the list, filters and KPIs: {worst:.1f} ms (target <= {TARGET_MS:g} ms)")
     backend.close()
     return 0 if worst <= TARGET_MS else 1

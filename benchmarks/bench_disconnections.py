@@ -17,14 +17,13 @@ import argparse
 import os
 import random
 import sys
-import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import AS_OF, big_database, pct, summary
+from _common import AS_OF, big_database, time_operations
 
 TARGET_MS = 100.0
 OPEN = ("pending", "in_progress", "on_hold")
@@ -169,20 +168,7 @@ def main() -> int:
         ),
     ]
     print(f"start: {load()}")
-    worst = 0.0
-    for name, make, targeted in operations:
-        call = make()
-        for _ in range(3):  # warm the caches: p95 is about a running office, not a cold disk
-            call()
-        samples: list[float] = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            call()
-            samples.append((time.perf_counter() - started) * 1000)
-        mark = "" if not targeted else (" ok" if pct(samples, 95) <= TARGET_MS else " OVER")
-        print(f"{name:<44} {summary(samples)}{mark}  {load()}")
-        if targeted:
-            worst = max(worst, pct(samples, 95))
+    worst = time_operations(operations, args.runs, TARGET_MS, 44, load)
     print(
         f"worst p95 of the pages, filters, searches and KPIs: {worst:.1f} ms "
         f"(target <= {TARGET_MS:g} ms)  {load()}"
